@@ -1,0 +1,91 @@
+// Every command of the contract: its request and response schemas. The Electron handlers, the preload API,
+// the control-socket and WebSocket servers, the CLI client and the renderer client are derived from this
+// table; nothing else keeps a list of command names.
+import { z } from 'zod';
+import {
+  HistoryEntrySchema,
+  LeakTestKindSchema,
+  LeakVerdictSchema,
+  LogEntrySchema,
+  MeasurementSchema,
+  NetworkKindSchema,
+  ProfileIdSchema,
+  ProfileNameSchema,
+  ProfileSummarySchema,
+  SettingsPatchSchema,
+  SettingsSchema,
+  TunnelStateSchema,
+} from '../domain/index.js';
+import { ComparisonSchema } from './comparison.js';
+import { SnapshotSchema } from './snapshot.js';
+
+/** Imported profile files are small; anything larger is not a profile. */
+export const MAX_PROFILE_BYTES = 64 * 1024;
+
+const Empty = z.object({}).strict();
+
+function command<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, summary: string) {
+  return { request, response, summary };
+}
+
+export const commands = {
+  getSnapshot: command(Empty, SnapshotSchema, 'The whole state at once: tunnel, settings, profiles, networks.'),
+  listProfiles: command(Empty, z.array(ProfileSummarySchema), 'Imported profiles (never their secrets).'),
+  importProfile: command(
+    z
+      .object({
+        content: z.string().max(MAX_PROFILE_BYTES, 'profile files are at most 64 KiB'),
+        name: ProfileNameSchema.optional(),
+        network: NetworkKindSchema.optional(),
+        fileName: z.string().max(255).optional(),
+      })
+      .strict(),
+    ProfileSummarySchema,
+    'Import a profile file (a WireGuard .conf, a Tor profile, ...).',
+  ),
+  removeProfile: command(z.object({ id: ProfileIdSchema }).strict(), z.object({ removed: ProfileIdSchema }), 'Remove a profile and its secrets.'),
+  connect: command(
+    z
+      .object({
+        /** A profile id or name; absent: the last used profile. */
+        profile: z.string().min(1).max(64).optional(),
+        /** Resolve only once connected or failed (default), or as soon as connecting starts. */
+        wait: z.boolean().optional(),
+      })
+      .strict(),
+    TunnelStateSchema,
+    'Connect (or switch) to a profile; answers the state it settled in.',
+  ),
+  disconnect: command(Empty, TunnelStateSchema, 'Disconnect; with lockdown on, traffic stays blocked.'),
+  updateSettings: command(SettingsPatchSchema, SettingsSchema, 'Change settings (kill switch, lockdown, LAN, DNS, leak server).'),
+  runLeakTest: command(
+    z.object({ tests: z.array(LeakTestKindSchema).min(1).optional() }).strict(),
+    z.object({ verdicts: z.array(LeakVerdictSchema) }),
+    'Run the leak tests against whatever network is up.',
+  ),
+  getHistory: command(
+    z.object({ limit: z.number().int().min(1).max(1000).optional(), network: NetworkKindSchema.optional() }).strict(),
+    z.object({
+      connections: z.array(HistoryEntrySchema),
+      leaks: z.array(LeakVerdictSchema),
+      measurements: z.array(MeasurementSchema),
+    }),
+    'Connection history, past leak verdicts and measurements.',
+  ),
+  getComparison: command(Empty, ComparisonSchema, 'What each network buys in privacy and costs in speed, measured here.'),
+  getLogs: command(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(), z.array(LogEntrySchema), 'Recent log lines.'),
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
+
+/** What a caller sends (before defaults are applied). */
+export type CommandRequest<N extends CommandName> = z.input<Commands[N]['request']>;
+/** What a handler receives (after validation). */
+export type ValidCommandRequest<N extends CommandName> = z.output<Commands[N]['request']>;
+export type CommandResponse<N extends CommandName> = z.output<Commands[N]['response']>;
+
+export function isCommandName(value: unknown): value is CommandName {
+  return typeof value === 'string' && Object.hasOwn(commands, value);
+}
