@@ -1,0 +1,197 @@
+// The composition root of the desktop app: lifecycle, single instance, the host (in-process), the window,
+// the tray, notifications, IPC. Every decision lives in a pure module beside this one; this file only
+// wires them to Electron.
+import { app, BrowserWindow, ipcMain, Notification, protocol, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { IPC_EVENT_CHANNEL, type EventEnvelope } from '../../app/contract/index.js';
+import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol.js';
+import { resolveRendererLocation, type RendererLocation } from './app-url.js';
+import { EventQueue } from './event-queue.js';
+import { closeWithin, type HostFactory, type HostLike } from './host-link.js';
+import { isTrustedEvent, registerIpc } from './ipc.js';
+import { parseLaunchArgs } from './launch-args.js';
+import { ExternalOpenGate } from './navigation.js';
+import { notificationFor, notificationForLeak, type NotificationSpec } from './notifications.js';
+import { hardenSession, hardenWebContents, type SecurityLog } from './security.js';
+import { TrayController } from './tray-controller.js';
+import { parseTrayTheme } from './tray-icons.js';
+import { applyEvent, viewFromSnapshot, type DesktopView } from './view-model.js';
+import { mainWindowOptions } from './window-options.js';
+
+export interface DesktopDeps {
+  readonly createHost: HostFactory;
+  readonly resolveDataDir: (flag?: string) => string;
+}
+
+const log: SecurityLog & { info(message: string): void; error(message: string): void } = {
+  info: (message) => console.log(`[burrow] ${message}`),
+  warn: (message) => console.warn(`[burrow] ${message}`),
+  error: (message) => console.error(`[burrow] ${message}`),
+};
+
+/** Paths inside the app (the asar when packaged): app.getAppPath() works for both, unlike __dirname in ESM. */
+function appPaths() {
+  const root = app.getAppPath();
+  return {
+    renderer: join(root, 'dist', 'renderer'),
+    preload: join(root, 'dist', 'electron', 'preload.cjs'),
+    icons: join(root, 'resources', 'icons'),
+  };
+}
+
+export function runDesktop(deps: DesktopDeps): void {
+  const args = parseLaunchArgs(process.argv);
+  const { location, warning } = resolveRendererLocation(process.env, app.isPackaged);
+  if (warning !== undefined) log.warn(warning);
+
+  // Both must happen before 'ready'.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  app.enableSandbox();
+
+  if (!app.requestSingleInstanceLock()) {
+    // A second launch only wakes the first one (below); two hosts would fight over the store and netd.
+    app.quit();
+    return;
+  }
+
+  const gate = new ExternalOpenGate();
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, { location, gate, openExternal: (url) => shell.openExternal(url), log });
+  });
+
+  app
+    .whenReady()
+    .then(() => start(deps, args.dataDir, args.hidden, location))
+    .catch((error: unknown) => {
+      log.error(`Burrow could not start: ${error instanceof Error ? error.message : String(error)}`);
+      app.exit(1);
+    });
+}
+
+async function start(deps: DesktopDeps, dataDir: string | undefined, hidden: boolean, location: RendererLocation): Promise<void> {
+  const paths = appPaths();
+  const ses = session.defaultSession;
+  hardenSession(ses, location, log);
+  registerAppProtocol(ses, paths.renderer);
+  if (!location.dev && !existsSync(join(paths.renderer, 'index.html'))) {
+    log.warn(`No renderer at ${paths.renderer}: run \`npm run build\` first.`);
+  }
+
+  const host: HostLike = await deps.createHost({ dataDir: deps.resolveDataDir(dataDir) });
+  let view: DesktopView = viewFromSnapshot(await host.snapshot());
+  let window: BrowserWindow | undefined;
+
+  const queue = new EventQueue((envelope: EventEnvelope) => {
+    const contents = window?.webContents;
+    if (contents !== undefined && !contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, envelope);
+  });
+
+  const showWindow = (): void => {
+    if (window !== undefined && !window.isDestroyed()) {
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+      return;
+    }
+    window = createWindow(paths, location, queue);
+    window.on('closed', () => {
+      window = undefined;
+      queue.reset();
+    });
+  };
+
+  let quitting = false;
+  const quit = (): void => {
+    if (quitting) return;
+    quitting = true;
+    void closeWithin(host, 5000).then((outcome) => {
+      if (outcome !== 'closed') log.warn(`The host did not close cleanly (${outcome}); quitting anyway.`);
+      app.exit(0);
+    });
+  };
+  // Quit from anywhere (a desktop session logging out, Ctrl+Q) closes the host first.
+  app.on('before-quit', (event) => {
+    event.preventDefault();
+    quit();
+  });
+  // Closing the window leaves Burrow in the tray: the tunnel and the kill switch stay as they are.
+  app.on('window-all-closed', () => undefined);
+  app.on('second-instance', (_event, argv) => {
+    if (!parseLaunchArgs(argv).hidden) showWindow();
+  });
+
+  const disposeIpc = registerIpc(ipcMain, {
+    handlers: host.handlers,
+    isTrusted: (event) => isTrustedEvent(event, window?.webContents, location),
+    onReady: () => queue.markReady(),
+    onRejected: (channel, url) => log.warn(`Refused IPC on ${channel} from ${url === null ? 'a vanished frame' : 'a foreign page'}.`),
+    dispatch: { onInternalError: (method, error) => log.error(`${method}: ${error.message}`) },
+  });
+
+  const tray = new TrayController(view, {
+    iconsDir: paths.icons,
+    theme: parseTrayTheme(process.env.BURROW_TRAY_THEME),
+    handlers: host.handlers,
+    app: { showWindow, quit },
+    onError: (message) => notify({ title: 'Burrow', body: message, urgency: 'normal', timeoutType: 'default' }, showWindow),
+  });
+
+  const unsubscribe = host.onEvent((event, payload) => {
+    queue.push({ event, data: payload });
+    const change = applyEvent(view, event, payload);
+    view = change.view;
+    if (change.kind === 'none') return;
+    if (change.kind === 'leak') {
+      const spec = notificationForLeak(change.verdict);
+      if (spec !== null) notify(spec, showWindow);
+      return;
+    }
+    tray.update(view);
+    if (change.kind === 'state') {
+      const spec = notificationFor(change.previous, view.state);
+      if (spec !== null) notify(spec, showWindow);
+    }
+  });
+
+  app.on('will-quit', () => {
+    unsubscribe();
+    disposeIpc();
+    tray.dispose();
+  });
+
+  if (!hidden) showWindow();
+  log.info(`Started${hidden ? ' in the tray' : ''}; renderer ${location.url}.`);
+}
+
+function createWindow(paths: ReturnType<typeof appPaths>, location: RendererLocation, queue: EventQueue): BrowserWindow {
+  const window = new BrowserWindow(
+    mainWindowOptions({
+      preload: paths.preload,
+      devTools: !app.isPackaged,
+      icon: join(paths.icons, 'app', '256x256.png'),
+    }),
+  );
+  queue.reset();
+  // A reload or a crash starts a new page: hold events until it says it is ready again.
+  window.webContents.on('did-start-navigation', (event) => {
+    if (event.isMainFrame && !event.isSameDocument) queue.reset();
+  });
+  window.webContents.on('render-process-gone', (_event, details) => {
+    queue.reset();
+    log.error(`The window's renderer stopped (${details.reason}).`);
+  });
+  window.once('ready-to-show', () => window.show());
+  window.loadURL(location.url).catch((error: unknown) => {
+    log.error(`The window could not load ${location.url}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  return window;
+}
+
+function notify(spec: NotificationSpec, onClick: () => void): void {
+  if (!Notification.isSupported()) return;
+  const notification = new Notification({ title: spec.title, body: spec.body, urgency: spec.urgency, timeoutType: spec.timeoutType });
+  // Linux notification servers drop actions: a click opens the window, where the person can act.
+  notification.on('click', onClick);
+  notification.show();
+}
