@@ -188,10 +188,18 @@ function createWindow(paths: ReturnType<typeof appPaths>, location: RendererLoca
   return window;
 }
 
+// Held until closed: a Notification that is garbage-collected stops delivering its click.
+const shown = new Set<Notification>();
+
 function notify(spec: NotificationSpec, onClick: () => void): void {
   if (!Notification.isSupported()) return;
   const notification = new Notification({ title: spec.title, body: spec.body, urgency: spec.urgency, timeoutType: spec.timeoutType });
+  shown.add(notification);
   // Linux notification servers drop actions: a click opens the window, where the person can act.
-  notification.on('click', onClick);
+  notification.on('click', () => {
+    shown.delete(notification);
+    onClick();
+  });
+  notification.on('close', () => shown.delete(notification));
   notification.show();
 }

@@ -134,16 +134,25 @@ function render(size, layers) {
 }
 
 // ---- The tray set -------------------------------------------------------------------------------
-// 'dark' = a dark panel (light neutral glyphs); 'light' = a light panel (dark neutral glyphs). Coloured
-// states are the same on both, with a thin neutral rim so they stay visible on any panel colour.
-const NEUTRAL = { dark: '#E6E6E6', light: '#3A3A3A' };
-const RIM = { dark: '#1B1B1B', light: '#FFFFFF' };
+// 'dark' = a dark panel (light neutral glyphs, brighter colours); 'light' = a light panel (dark neutral
+// glyphs, deeper colours). Each theme's colours are picked to stand apart from its panel (a unit test
+// measures it), with a thin rim in the panel's opposite tone around the filled discs.
+const PALETTE = {
+  dark: {
+    neutral: '#E6E6E6', rim: '#1B1B1B', amber: '#FFB300', blocked: '#E53935', error: '#FB8C00',
+    wireguard: '#43A047', tor: '#9575CD', nym: '#26A69A', dvpn: '#42A5F5',
+  },
+  light: {
+    neutral: '#3A3A3A', rim: '#FFFFFF', amber: '#E65100', blocked: '#C62828', error: '#D84315',
+    wireguard: '#2E7D32', tor: '#5E35B1', nym: '#00796B', dvpn: '#1565C0',
+  },
+};
+const NETWORKS = ['wireguard', 'tor', 'nym', 'dvpn'];
 const WHITE = hex('#FFFFFF');
-const NETWORK_COLORS = { wireguard: '#2E7D32', tor: '#7E57C2', nym: '#00897B', dvpn: '#1E88E5' };
 const C = 16;
 
 function filled(theme, color, marks) {
-  return [[circle(C, C, 15), hex(RIM[theme], 0.9)], [circle(C, C, 13.8), hex(color)], ...marks.map((m) => [m, WHITE])];
+  return [[circle(C, C, 15), hex(PALETTE[theme].rim, 0.9)], [circle(C, C, 13.8), hex(color)], ...marks.map((m) => [m, WHITE])];
 }
 
 const NETWORK_MARKS = {
@@ -158,23 +167,21 @@ const NETWORK_MARKS = {
 };
 
 function trayIcons(theme) {
-  const neutral = NEUTRAL[theme];
+  const p = PALETTE[theme];
   const icons = {
-    disconnected: [[ring(C, C, 13.5, 10.5), hex(neutral)], [capsule(9, 23, 23, 9, 1.5), hex(neutral)]],
-    blocked: filled(theme, '#D32F2F', [rect(8, 14, 24, 18)]),
-    error: filled(theme, '#EF6C00', [capsule(16, 8.5, 16, 17.5, 2), circle(16, 23, 2.2)]),
+    disconnected: [[ring(C, C, 13.5, 10.5), hex(p.neutral)], [capsule(9, 23, 23, 9, 1.5), hex(p.neutral)]],
+    blocked: filled(theme, p.blocked, [rect(8, 14, 24, 18)]),
+    error: filled(theme, p.error, [capsule(16, 8.5, 16, 17.5, 2), circle(16, 23, 2.2)]),
   };
   for (let frame = 0; frame < 4; frame += 1) {
     const from = (frame * Math.PI) / 2;
     icons[`connecting-${frame}`] = [
-      [ring(C, C, 13.5, 10.5), hex(neutral, 0.35)],
-      [arc(C, C, 14, 10, from, from + Math.PI * 0.6), hex('#FFB300')],
-      [circle(C, C, 3.5), hex('#FFB300')],
+      [ring(C, C, 13.5, 10.5), hex(p.neutral, 0.35)],
+      [arc(C, C, 14, 10, from, from + Math.PI * 0.6), hex(p.amber)],
+      [circle(C, C, 3.5), hex(p.amber)],
     ];
   }
-  for (const [network, color] of Object.entries(NETWORK_COLORS)) {
-    icons[`connected-${network}`] = filled(theme, color, NETWORK_MARKS[network]);
-  }
+  for (const network of NETWORKS) icons[`connected-${network}`] = filled(theme, p[network], NETWORK_MARKS[network]);
   return icons;
 }
 
