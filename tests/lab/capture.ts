@@ -15,9 +15,10 @@ export interface CaptureOptions {
 }
 
 export function captureArgv(iface: string, file: string, opts: CaptureOptions): string[] {
-  // -U: write each packet as it comes, so stopping loses nothing; -Z root: keep writing to our dir;
+  // --immediate-mode and -U: hand over and write each packet as it comes, so stopping loses nothing
+  // (without them packets still in the kernel buffer are never written); -Z root: keep writing to our dir;
   // -s 128: headers are all we parse.
-  return ['tcpdump', '-i', iface, '-n', '-U', '-Z', 'root', '-s', '128', '-w', file, ...(opts.filter ? [opts.filter] : [])];
+  return ['tcpdump', '-i', iface, '-n', '--immediate-mode', '-U', '-Z', 'root', '-s', '128', '-w', file, ...(opts.filter ? [opts.filter] : [])];
 }
 
 export async function startCapture(proc: LabProcess, file: string): Promise<Capture> {

@@ -57,6 +57,8 @@ export interface Lab {
   wireguardDir(ns: LabNamespace): string;
   censor: Censor;
   capture(ns: LabNamespace, iface: string, opts?: CaptureOptions): Promise<Capture>;
+  /** Every process started with spawn (lab daemons included), alive or not. */
+  processes(): { pid: number; name: string }[];
   /** Queries a lab resolver received, from its log. */
   resolverQueries(which: ResolverName): ResolverQuery[];
   stop(): Promise<TeardownReport>;
@@ -181,8 +183,18 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
           spawn: (name, argv, env) => spawn('vpn', argv, env === undefined ? { name } : { name, env }),
         })
       : Promise.resolve(undefined);
-    // Settle both before judging either: a rejected one must not leave the other running unobserved.
-    const [torResult, vpnResult] = await Promise.allSettled([torPromise, vpnPromise]);
+    // IPv6 on a new veth starts working only once the kernel has noticed the carrier (linkwatch runs up
+    // to a second late); until then neighbour solicitations go unanswered. Wait for it, like a user's
+    // machine waits for its link.
+    const ipv6Promise = Promise.all(
+      ([['client', addresses.echoV6], ['vpn', addresses.vpnInetV6]] as const).map(([ns, target]) =>
+        waitFor(`IPv6 from ${ns} to ${target}`, 10_000, async () =>
+          (await exec(ns, ['ping', '-6', '-c1', '-W1', target], { check: false })).code === 0 ? true : undefined,
+        ),
+      ),
+    );
+    // Settle all before judging any: a rejected one must not leave the others running unobserved.
+    const [torResult, vpnResult, ipv6Result] = await Promise.allSettled([torPromise, vpnPromise, ipv6Promise]);
     await Promise.all([
       leakd.waitForLog(/"event":"listening"/, 30_000),
       resolverStarted(dnsIsp, ispDns.log),
@@ -190,6 +202,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     ]);
     if (vpnResult.status === 'rejected') throw vpnResult.reason;
     if (torResult.status === 'rejected') throw torResult.reason;
+    if (ipv6Result.status === 'rejected') throw ipv6Result.reason;
     const tor = torResult.value;
     await waitFor('the ISP resolver to answer', 10_000, async () => {
       const r = await exec('client', ['dig', '+short', '+time=1', '+tries=1', `ready.${LEAK_ZONE}`], { check: false });
@@ -226,6 +239,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         const file = join(dir, `capture-${ns}-${iface}-${Date.now()}.pcap`);
         return startCapture(spawn(ns, captureArgv(iface, file, opts), { name: `capture-${ns}` }), file);
       },
+      processes: () => state.processes.map((p) => ({ ...p })),
       resolverQueries: (which) => readResolverLog(which === 'isp' ? ispDns.log : publicDns.log),
       stop: () => Promise.resolve(teardown()),
     };

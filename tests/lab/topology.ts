@@ -47,19 +47,23 @@ export async function wire(ctx: TopologyContext): Promise<void> {
   const { namespaces: n, interfaces: i, addresses: a } = ctx;
   const pair = (left: LabNamespace, leftIf: string, right: LabNamespace, rightIf: string): string =>
     `link add ${leftIf} netns ${n[left]} type veth peer name ${rightIf} netns ${n[right]}`;
+  // Before any interface exists, so new interfaces inherit it: no duplicate address detection (an IPv6
+  // address, link-local ones included, would be unusable for a second or two). Forwarding where packets
+  // cross; src_valid_mark so a wg-quick-style fwmark setup passes rp_filter.
+  const noDad = ['net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'];
+  await Promise.all([
+    sysctl(ctx, 'client', ['net.ipv4.conf.all.src_valid_mark=1', ...noDad]),
+    ...(['isp', 'inet', 'vpn'] as const).map((ns) =>
+      sysctl(ctx, ns, ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1', ...noDad]),
+    ),
+    ...(['tor', 'bridge'] as const).map((ns) => sysctl(ctx, ns, noDad)),
+  ]);
   await ipBatch(undefined, [
     pair('client', i.client, 'isp', i.ispLan),
     pair('isp', i.ispWan, 'inet', i.inetIsp),
     pair('inet', i.inetVpn, 'vpn', i.vpn),
     pair('inet', i.inetTor, 'tor', i.tor),
     pair('inet', i.inetBridge, 'bridge', i.bridge),
-  ]);
-  // Forwarding where packets cross; src_valid_mark so a wg-quick-style fwmark setup passes rp_filter.
-  await Promise.all([
-    sysctl(ctx, 'client', ['net.ipv4.conf.all.src_valid_mark=1', 'net.ipv6.conf.all.accept_dad=0']),
-    ...(['isp', 'inet', 'vpn'] as const).map((ns) =>
-      sysctl(ctx, ns, ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1', 'net.ipv6.conf.all.accept_dad=0']),
-    ),
   ]);
   const up = (dev: string): string => `link set ${dev} up`;
   // nodad: an IPv6 address is usable at once instead of after duplicate detection (about 2 s).
