@@ -62,4 +62,22 @@ describe('layering of electron/', () => {
     expect([...required]).toEqual(['electron']);
     expect(code).toContain('exposeInMainWorld');
   });
+
+  it('the main-process shell bundles to CommonJS needing only electron and Node built-ins, without import.meta', async () => {
+    const result = await build({
+      entryPoints: [join(root, 'electron/main/desktop.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['electron', 'better-sqlite3'],
+      write: false,
+      logLevel: 'silent',
+    });
+    // esbuild warns (and leaves an empty object) when CommonJS output meets import.meta.
+    expect(result.warnings.map((w) => w.text)).toEqual([]);
+    const code = result.outputFiles[0]?.text ?? '';
+    const required = [...new Set([...code.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1] ?? ''))];
+    expect(required.filter((name) => name !== 'electron' && !name.startsWith('node:'))).toEqual([]);
+  });
 });
