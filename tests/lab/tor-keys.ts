@@ -65,7 +65,7 @@ async function generate(nickname: string, workDir: string, exec: Exec): Promise<
 
 /** Cached keys where valid, freshly made (in parallel) otherwise. */
 export async function authorityKeys(nicknames: readonly string[], workDir: string, exec: Exec): Promise<AuthorityKeys[]> {
-  return Promise.all(nicknames.map((n) => readCached(n) ?? generate(n, workDir, exec)));
+  return Promise.all(nicknames.map(async (n) => readCached(n) ?? (await generate(n, workDir, exec))));
 }
 
 /** Copies an authority's keys into a fresh DataDirectory (tor insists on 0700). */
