@@ -1,7 +1,7 @@
 // The composition root of the desktop app: lifecycle, single instance, the host (in-process), the window,
 // the tray, notifications, IPC. Every decision lives in a pure module beside this one; this file only
 // wires them to Electron.
-import { app, BrowserWindow, ipcMain, Notification, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IPC_EVENT_CHANNEL, type EventEnvelope } from '../../app/contract/index.js';
@@ -64,7 +64,10 @@ export function runDesktop(deps: DesktopDeps): void {
     .whenReady()
     .then(() => start(deps, args.dataDir, args.hidden, location))
     .catch((error: unknown) => {
-      log.error(`Burrow could not start: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      log.error(`Burrow could not start: ${message}`);
+      // Started from a menu there is no terminal: say it in a window before leaving.
+      dialog.showErrorBox('Burrow could not start', message);
       app.exit(1);
     });
 }

@@ -30,10 +30,17 @@ export function isTrustedSender(url: string, expected: RendererLocation): boolea
  */
 export function isTrustedEvent(event: SenderLike, expectedContents: unknown, expected: RendererLocation): boolean {
   if (expectedContents === null || expectedContents === undefined) return false;
-  if (event.sender !== expectedContents) return false;
+  if (event.sender !== expectedContents && !sameContentsId(event.sender, expectedContents)) return false;
   const frame = event.senderFrame;
   if (frame === null || frame.parent !== null) return false;
   return isTrustedSender(frame.url, expected);
+}
+
+/** Electron hands out one wrapper per webContents, but compare ids too in case a wrapper is ever recreated. */
+function sameContentsId(a: unknown, b: unknown): boolean {
+  const idOf = (x: unknown): unknown => (typeof x === 'object' && x !== null ? (x as { id?: unknown }).id : undefined);
+  const id = idOf(a);
+  return typeof id === 'number' && id === idOf(b);
 }
 
 export const UNTRUSTED_SENDER_RESPONSE: ResponseEnvelope = {
