@@ -8,7 +8,7 @@ import { ControlConnection } from './connection.js';
 import type { ConnectionOptions, ControlEndpoint } from './connection.js';
 import { parseEvent } from './events.js';
 import type { TorEvent } from './events.js';
-import { assertInfoKey, assertKeyword, quoteString, unquoteIfQuoted } from './quote.js';
+import { assertInfoKey, assertKeyword, assertSafeArgument, quoteString, unquoteIfQuoted } from './quote.js';
 import type { ControlReply } from './reply-parser.js';
 
 export type TorSignal =
@@ -112,6 +112,8 @@ export class TorControlClient {
 
   /** Authenticates with the best method tor offers and we can do; returns the method used. */
   async authenticate(options: AuthOptions = {}): Promise<AuthMethod> {
+    // Checked before PROTOCOLINFO so that a bad password leaves the wire untouched.
+    if (options.password !== undefined) assertSafeArgument(options.password, 'password');
     const info = await this.protocolInfo();
     const method = chooseAuthMethod(info, options);
     if (method === 'NULL') {

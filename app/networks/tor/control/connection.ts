@@ -73,7 +73,12 @@ export class ControlConnection {
     socket.on('error', (error) => this.fail(new BurrowError('helper_failed', `The Tor control connection failed: ${error.message}`)));
     this.closedPromise = new Promise((resolve) => {
       socket.once('close', () => {
-        this.fail(new BurrowError('helper_failed', 'Tor closed the control connection.'), this.expectingClose);
+        this.fail(
+          this.expectingClose
+            ? new BurrowError('cancelled', 'The Tor control connection was closed by Burrow.')
+            : new BurrowError('helper_failed', 'Tor closed the control connection.'),
+          this.expectingClose,
+        );
         resolve();
       });
     });
