@@ -76,7 +76,8 @@ function installHandlers(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       all();
-      process.kill(process.pid, signal);
+      // Re-raise for the default exit, unless the program handles the signal itself (the demo does).
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });
   }
 }
