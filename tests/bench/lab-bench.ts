@@ -21,7 +21,7 @@ const since = (t: number): number => Date.now() - t;
 
 async function once(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  let left = 0;
+  let left: number;
   let t = Date.now();
   const lab = await startLab({ tor: true, vpn: true });
   out.labUp = since(t);
