@@ -34,6 +34,8 @@ export class TrayController {
     const icon = trayIconFor(initial.state, options.theme);
     this.tray = new Tray(this.image(icon.file));
     this.shownIcon = icon.file;
+    // Panels that send the StatusNotifierItem "Activate" (left click) get the window; others use the menu.
+    this.tray.on('click', () => options.app.showWindow());
     this.menu = new MenuThrottle((items) => {
       this.tray.setContextMenu(Menu.buildFromTemplate(toElectronTemplate(items, (action) => this.run(action))));
     });
