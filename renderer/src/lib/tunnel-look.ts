@@ -1,0 +1,50 @@
+// How a tunnel state reads to a person: a short label, a colour, whether traffic is blocked, a sentence.
+import type { Settings, TunnelState } from '../../../app/domain/index.js';
+import { NETWORK_LABELS } from '../../../app/domain/index.js';
+
+export type Tone = 'success' | 'error' | 'warning' | 'info' | 'default';
+
+export interface TunnelLook {
+  label: string;
+  tone: Tone;
+  /** The firewall holds all traffic outside the tunnel (lockdown, or the kill switch after a failure). */
+  blocking: boolean;
+  sentence: string;
+}
+
+export function describeTunnel(state: TunnelState, settings: Settings): TunnelLook {
+  switch (state.state) {
+    case 'disconnected':
+      return state.lockedDown
+        ? { label: 'Disconnected', tone: 'warning', blocking: true, sentence: 'Lockdown is on: all traffic is blocked until you connect or turn lockdown off.' }
+        : { label: 'Disconnected', tone: 'error', blocking: false, sentence: 'Your traffic leaves through your own connection, unprotected.' };
+    case 'connecting':
+      return {
+        label: 'Connecting',
+        tone: 'info',
+        blocking: settings.killSwitch,
+        sentence: `Connecting to ${state.target.profileName} (${NETWORK_LABELS[state.target.network]})${state.attempt > 1 ? `, attempt ${state.attempt}` : ''}.`,
+      };
+    case 'connected':
+      return {
+        label: 'Connected',
+        tone: 'success',
+        blocking: false,
+        sentence: `Your traffic leaves through ${NETWORK_LABELS[state.target.network]} (${state.target.profileName}).`,
+      };
+    case 'disconnecting':
+      return {
+        label: state.then === 'reconnect' ? 'Switching' : 'Disconnecting',
+        tone: 'info',
+        blocking: state.then !== 'nothing' || settings.killSwitch,
+        sentence:
+          state.then === 'reconnect' && state.next
+            ? `Leaving ${state.target.profileName} for ${state.next.profileName} (${NETWORK_LABELS[state.next.network]}).`
+            : `Disconnecting from ${state.target.profileName}.`,
+      };
+    case 'error':
+      return state.blocking
+        ? { label: 'Blocked', tone: 'error', blocking: true, sentence: 'Connecting failed. The kill switch blocks all traffic until you connect again or disconnect.' }
+        : { label: 'Error', tone: 'warning', blocking: false, sentence: 'Connecting failed. Traffic is not blocked.' };
+  }
+}
