@@ -51,6 +51,8 @@ export const TunnelStateSchema = z.discriminatedUnion('state', [
     then: z.enum(AFTER_DISCONNECT),
     /** With then=reconnect: where to go next (a switch of network or profile). */
     next: TargetSchema.optional(),
+    /** With then=block: why the tunnel is being torn down. */
+    cause: ErrorInfoSchema.optional(),
   }),
   z.object({
     state: z.literal('error'),

@@ -1,0 +1,29 @@
+// `burrow --help`: every command, one line each.
+export const HELP = `burrow — every privacy network behind one switch
+
+Usage: burrow <command> [options]
+
+Host and helpers
+  host [--data DIR] [--control PATH] [--web 127.0.0.1:PORT] [--netd PATH]
+                               run the host headless (the brain of the app)
+  leakd [options]              run Burrow's leak-test server (see burrow leakd --help)
+
+Talking to a running host (all take --json and --control PATH)
+  status                       the tunnel state, network, profile, kill switch, lockdown
+  profile list                 imported profiles
+  profile import FILE [--name NAME] [--network wireguard|tor|nym|dvpn]
+                               import a profile (a WireGuard .conf, ...)
+  profile remove ID            remove a profile and its secrets
+  connect [PROFILE] [--no-wait]
+                               connect (or switch) to a profile; waits until connected or failed
+  disconnect                   disconnect (with lockdown on, traffic stays blocked)
+  settings                     show the settings
+  settings set KEY=VALUE ...   killSwitch|lockdown|allowLan=on|off, dns=IP[,IP], leakServer=URL
+  leaktest                     run the leak tests against the network that is up
+  compare                      privacy facts and measured speed, per network
+  history [--limit N]          connections, leak verdicts and measurements
+  logs [--limit N]             recent log lines
+
+Environment: BURROW_DATA (data dir), BURROW_CONTROL (control socket path)
+Exit codes: 0 ok, 1 the command failed, 2 usage error, 3 no host reachable
+`;

@@ -1,0 +1,2 @@
+export * from './data-dir.js';
+export * from './store.js';
