@@ -2,13 +2,18 @@
 // `down` removes every lab on this machine (or one, by prefix), including those of killed runs.
 import { parseArgs } from 'node:util';
 import { startLab } from './lab.js';
-import { namespacePids, cleanupLeftovers, listNamespaces, teardownState, type TeardownReport } from './teardown.js';
-import { listStates, ownerAlive, readState } from './run-state.js';
+import { readdirSync } from 'node:fs';
+import { NAMESPACE_PATTERN } from './addresses.js';
+import {
+  cleanupLeftovers, listNamespaces, namespacePids, readCmdline, staleNetnsConfigs, teardownState, type TeardownReport,
+} from './teardown.js';
+import { STATE_ROOT, listStates, ownerAlive, readState } from './run-state.js';
 import { describeLab, writeSummary } from './summary.js';
 
 const USAGE = `usage: npm run lab -- up [--no-tor] [--no-vpn] [--json]
        npm run lab -- down [PREFIX]
-       npm run lab -- status [--json]`;
+       npm run lab -- status [--json]
+       npm run lab -- check      (exit 1 if any lab namespace, process or state is left: for CI)`;
 
 function printReports(reports: TeardownReport[]): void {
   if (reports.length === 0) console.log('no lab to remove');
@@ -16,6 +21,22 @@ function printReports(reports: TeardownReport[]): void {
     const left = r.survivors.length + r.namespacesLeft.length;
     console.log(`removed lab ${r.prefix}: ${r.killed} processes stopped${left > 0 ? `, LEFT BEHIND: ${[...r.survivors, ...r.namespacesLeft].join(' ')}` : ''}`);
   }
+}
+
+/** Everything of any lab run still on the machine, found from the system, not from state files alone. */
+function leftoversOnMachine(): string[] {
+  const namespaces = listNamespaces().filter((ns) => NAMESPACE_PATTERN.test(ns));
+  const processes = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
+    .map((d) => ({ pid: Number(d), cmdline: readCmdline(Number(d)) }))
+    .filter((p) => p.cmdline.includes(`${STATE_ROOT}/`));
+  return [
+    ...listStates().map((s) => `state of lab ${s.prefix} (${s.dir})`),
+    ...namespaces.map((ns) => `namespace ${ns}`),
+    ...namespaces.flatMap((ns) => namespacePids(ns).map((pid) => `process ${pid} in ${ns}: ${readCmdline(pid)}`)),
+    ...processes.map((p) => `process ${p.pid}: ${p.cmdline}`),
+    ...staleNetnsConfigs().map((ns) => `/etc/netns/${ns}`),
+  ];
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -66,6 +87,12 @@ async function main(argv: string[]): Promise<number> {
     else if (labs.length === 0) console.log('no lab is running');
     else for (const l of labs) console.log(`${l.prefix}  since ${l.createdAt}  owner ${l.owner}  ${l.namespaces.length} namespaces  ${l.processes} processes  ${l.dir}`);
     return 0;
+  }
+  if (command === 'check') {
+    const left = leftoversOnMachine();
+    for (const line of left) console.log(`left behind: ${line}`);
+    if (left.length === 0) console.log('no lab namespace, process or state file is left');
+    return left.length === 0 ? 0 : 1;
   }
   console.error(USAGE);
   return 2;
