@@ -30,6 +30,8 @@ async function sysctl(ctx: TopologyContext, ns: LabNamespace, settings: string[]
 /** Creates the namespaces and their resolv.conf files; returns the /etc/netns paths to remove later. */
 export async function createNamespaces(ctx: TopologyContext): Promise<string[]> {
   const extra: string[] = [];
+  // The bind-mount target must exist; an empty /run/wireguard is what wireguard-tools would create anyway.
+  mkdirSync('/run/wireguard', { recursive: true, mode: 0o700 });
   for (const ns of LAB_NAMESPACES) {
     const name = ctx.namespaces[ns];
     // resolv.conf first: `ip netns exec` into a namespace without one would let a DNS change made
