@@ -10,7 +10,7 @@ import { resolveRendererLocation, type RendererLocation } from './app-url.js';
 import { EventQueue } from './event-queue.js';
 import { closeWithin, type HostFactory, type HostLike } from './host-link.js';
 import { isTrustedEvent, registerIpc } from './ipc.js';
-import { parseLaunchArgs } from './launch-args.js';
+import { parseLaunchArgs, type LaunchArgs } from './launch-args.js';
 import { ExternalOpenGate } from './navigation.js';
 import { notificationFor, notificationForLeak, type NotificationSpec } from './notifications.js';
 import { hardenSession, hardenWebContents, type SecurityLog } from './security.js';
@@ -24,10 +24,17 @@ export interface DesktopDeps {
   readonly resolveDataDir: (flag?: string) => string;
 }
 
+// The shell's own log: to stderr until the host runs, then into the host's log (the Logs page), which
+// mirrors to stderr itself.
+let hostLog: HostLike['log'] | undefined;
+function write(level: 'info' | 'warn' | 'error', message: string): void {
+  if (hostLog !== undefined) hostLog(level, 'desktop', message);
+  else console.error(`[burrow] ${level}: ${message}`);
+}
 const log: SecurityLog & { info(message: string): void; error(message: string): void } = {
-  info: (message) => console.log(`[burrow] ${message}`),
-  warn: (message) => console.warn(`[burrow] ${message}`),
-  error: (message) => console.error(`[burrow] ${message}`),
+  info: (message) => write('info', message),
+  warn: (message) => write('warn', message),
+  error: (message) => write('error', message),
 };
 
 /** Paths inside the app (the asar when packaged): app.getAppPath() works for both, unlike __dirname in ESM. */
@@ -41,7 +48,7 @@ function appPaths() {
 }
 
 export function runDesktop(deps: DesktopDeps): void {
-  const args = parseLaunchArgs(process.argv);
+  const args = parseLaunchArgs(process.argv, process.env);
   const { location, warning } = resolveRendererLocation(process.env, app.isPackaged);
   if (warning !== undefined) log.warn(warning);
 
@@ -62,7 +69,7 @@ export function runDesktop(deps: DesktopDeps): void {
 
   app
     .whenReady()
-    .then(() => start(deps, args.dataDir, args.hidden, location))
+    .then(() => start(deps, args, location))
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       log.error(`Burrow could not start: ${message}`);
@@ -72,7 +79,7 @@ export function runDesktop(deps: DesktopDeps): void {
     });
 }
 
-async function start(deps: DesktopDeps, dataDir: string | undefined, hidden: boolean, location: RendererLocation): Promise<void> {
+async function start(deps: DesktopDeps, args: LaunchArgs, location: RendererLocation): Promise<void> {
   const paths = appPaths();
   const ses = session.defaultSession;
   hardenSession(ses, location, log);
@@ -81,7 +88,12 @@ async function start(deps: DesktopDeps, dataDir: string | undefined, hidden: boo
     log.warn(`No renderer at ${paths.renderer}: run \`npm run build\` first.`);
   }
 
-  const host: HostLike = await deps.createHost({ dataDir: deps.resolveDataDir(dataDir) });
+  const host: HostLike = await deps.createHost({
+    dataDir: deps.resolveDataDir(args.dataDir),
+    ...(args.netdSocket === undefined ? {} : { netdSocket: args.netdSocket }),
+    logMirror: (line) => console.error(line),
+  });
+  hostLog = (level, source, message) => host.log(level, source, message);
   let view: DesktopView = viewFromSnapshot(await host.snapshot());
   let window: BrowserWindow | undefined;
 
@@ -161,10 +173,11 @@ async function start(deps: DesktopDeps, dataDir: string | undefined, hidden: boo
     unsubscribe();
     disposeIpc();
     tray.dispose();
+    hostLog = undefined;
   });
 
-  if (!hidden) showWindow();
-  log.info(`Started${hidden ? ' in the tray' : ''}; renderer ${location.url}.`);
+  if (!args.hidden) showWindow();
+  log.info(`Desktop started${args.hidden ? ' in the tray' : ''}; renderer ${location.url}.`);
 }
 
 function createWindow(paths: ReturnType<typeof appPaths>, location: RendererLocation, queue: EventQueue): BrowserWindow {

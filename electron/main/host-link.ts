@@ -8,11 +8,17 @@ export interface HostLike {
   /** Every event the host pushes; returns an unsubscribe function. Payloads match app/contract/events.ts. */
   onEvent(listener: (event: EventName, payload: unknown) => void): () => void;
   snapshot(): Promise<Snapshot>;
+  /** The host's log (shown on the Logs page): the shell's refusals and warnings go there too. */
+  log(level: 'debug' | 'info' | 'warn' | 'error', source: string, message: string): void;
   close(): Promise<void>;
 }
 
 export interface HostFactoryOptions {
   dataDir: string;
+  /** netd's socket (--netd / BURROW_NETD); without it the host says the kill switch cannot be enforced. */
+  netdSocket?: string;
+  /** Log lines also to stderr, for a person who started the app from a terminal. */
+  logMirror?: (line: string) => void;
 }
 
 export type HostFactory = (options: HostFactoryOptions) => Promise<HostLike>;

@@ -4,3 +4,4 @@ import { resolveDataDir } from '../../app/store/data-dir.js';
 import { runDesktop } from './desktop.js';
 
 runDesktop({ createHost: (options) => createHost(options), resolveDataDir: (flag) => resolveDataDir(flag) });
+

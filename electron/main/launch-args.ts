@@ -1,22 +1,33 @@
-// What the desktop app reads from its own command line: --hidden (autostart: tray only, no window) and
-// --data DIR (same meaning as `burrow host --data`). Electron and Chromium add switches of their own, so
-// unknown arguments are ignored rather than refused.
+// What the desktop app reads from its own command line: --hidden (autostart: tray only, no window),
+// --data DIR and --netd PATH (same meaning as for `burrow host`). Electron and Chromium add switches of
+// their own, so unknown arguments are ignored rather than refused.
 import { HIDDEN_FLAG } from './autostart.js';
 
 export interface LaunchArgs {
   readonly hidden: boolean;
   readonly dataDir?: string;
+  readonly netdSocket?: string;
 }
 
-export function parseLaunchArgs(argv: readonly string[]): LaunchArgs {
-  let dataDir: string | undefined;
+function valueOf(argv: readonly string[], flag: string): string | undefined {
+  let value: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
-    if (arg.startsWith('--data=')) dataDir = arg.slice('--data='.length);
-    else if (arg === '--data') {
+    if (arg.startsWith(`${flag}=`)) value = arg.slice(flag.length + 1);
+    else if (arg === flag) {
       const next = argv[i + 1];
-      if (next !== undefined && !next.startsWith('--')) dataDir = next;
+      if (next !== undefined && !next.startsWith('--')) value = next;
     }
   }
-  return { hidden: argv.includes(HIDDEN_FLAG), ...(dataDir === undefined || dataDir === '' ? {} : { dataDir }) };
+  return value === '' ? undefined : value;
+}
+
+export function parseLaunchArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): LaunchArgs {
+  const dataDir = valueOf(argv, '--data');
+  const netdSocket = valueOf(argv, '--netd') ?? (env.BURROW_NETD === '' ? undefined : env.BURROW_NETD);
+  return {
+    hidden: argv.includes(HIDDEN_FLAG),
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(netdSocket === undefined ? {} : { netdSocket }),
+  };
 }

@@ -70,4 +70,11 @@ describe('launch arguments', () => {
     expect(parseLaunchArgs(['x', '--data=/srv/burrow'])).toEqual({ hidden: false, dataDir: '/srv/burrow' });
     expect(parseLaunchArgs(['x', '--data', '--hidden'])).toEqual({ hidden: true });
   });
+
+  it('takes netd\'s socket from --netd, else BURROW_NETD', () => {
+    expect(parseLaunchArgs(['x', '--netd', '/run/burrow/netd.sock'])).toEqual({ hidden: false, netdSocket: '/run/burrow/netd.sock' });
+    expect(parseLaunchArgs(['x'], { BURROW_NETD: '/tmp/netd.sock' })).toEqual({ hidden: false, netdSocket: '/tmp/netd.sock' });
+    expect(parseLaunchArgs(['x', '--netd=/a.sock'], { BURROW_NETD: '/b.sock' })).toEqual({ hidden: false, netdSocket: '/a.sock' });
+    expect(parseLaunchArgs(['x'], { BURROW_NETD: '' })).toEqual({ hidden: false });
+  });
 });
