@@ -51,7 +51,7 @@ describe('electron-builder.yml', () => {
     expect(pkg.main).toBe('dist/electron/main.cjs');
     // getConfig normalises `files` into [{ filter: [...] }].
     const files = [config.files ?? []].flat().flatMap((entry) => (typeof entry === 'string' ? [entry] : [entry.filter ?? []].flat()));
-    expect(files).toEqual(expect.arrayContaining(['dist/**', 'package.json', 'resources/icons/tray/**', '!dist/**/*.map']));
+    expect(files).toEqual(expect.arrayContaining(['dist/**', 'package.json', 'resources/icons/tray/**', '!dist/**/*.map', '!dist/node/{lab-cli,demo}.mjs']));
     // Sources never ship: only the bundles.
     expect(files.filter((f) => /^(app|electron|renderer|native|tests)\//.test(f))).toEqual([]);
     expect(config.asarUnpack).toEqual(['**/*.node']);
