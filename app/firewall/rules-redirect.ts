@@ -1,0 +1,98 @@
+// Whole-system proxying: every other uid's TCP is redirected into a local proxy port and its DNS into a
+// local resolver; only the proxy's own uid leaves the machine. Tor (shared/LAB.md "System-wide Tor", 8 of 8
+// checks) and the SOCKS/HTTP-CONNECT clients behind redsocks (Nym, dVPN) share this shape.
+import { filterChain, natOutputChain, ALL_COUNTERS, type TableModel } from './model.js';
+import type { SocksRedirectPolicy, TorSystemPolicy } from './policy.js';
+import {
+  blockDns,
+  dropIn,
+  family,
+  lanForward,
+  lanIn,
+  lanOut,
+  lanReturn,
+  linkIn,
+  linkOut,
+  loopbackIn,
+  loopbackOut,
+  rejectForward,
+  rejectOut,
+} from './rules-common.js';
+
+interface Redirect {
+  /** The uid whose own traffic is neither redirected nor refused by the catch-all. */
+  exemptUid: number;
+  /** Output rules for that uid (all of it for tor, only its gateways for a SOCKS client). */
+  exemptRules: string[];
+  tcpPort: number;
+  dnsPort: number;
+  allowLan: boolean;
+}
+
+export function torSystemTable(policy: TorSystemPolicy): TableModel {
+  return redirectTable({
+    exemptUid: policy.torUid,
+    // tor picks its guards, bridges and (with snowflake) UDP peers itself: its uid goes anywhere.
+    exemptRules: [`meta skuid ${policy.torUid} accept`],
+    tcpPort: policy.transPort,
+    dnsPort: policy.dnsPort,
+    allowLan: policy.allowLan ?? false,
+  });
+}
+
+export function socksRedirectTable(policy: SocksRedirectPolicy): TableModel {
+  const uid = policy.proxyUid;
+  return redirectTable({
+    exemptUid: uid,
+    exemptRules: policy.allowedGateways.map((gateway) => {
+      const match = [`meta skuid ${uid}`, `${family(gateway.ip)} daddr ${gateway.ip}`];
+      if (gateway.port !== undefined) match.push(`${gateway.proto === undefined ? 'meta l4proto { tcp, udp } th' : gateway.proto} dport ${gateway.port}`);
+      else if (gateway.proto !== undefined) match.push(`meta l4proto ${gateway.proto}`);
+      return `${match.join(' ')} accept`;
+    }),
+    tcpPort: policy.redirectPort,
+    dnsPort: policy.dnsStubPort,
+    allowLan: policy.allowLan ?? false,
+  });
+}
+
+function redirectTable(redirect: Redirect): TableModel {
+  const lan = redirect.allowLan;
+  const nat = [
+    `meta skuid ${redirect.exemptUid} return`,
+    'ip daddr 127.0.0.0/8 return',
+    'oifname "lo" return',
+    // The proxies listen on 127.0.0.1 only; IPv6 is refused by the filter chain below instead.
+    'meta nfproto ipv6 return',
+    `meta l4proto { tcp, udp } th dport 53 redirect to :${redirect.dnsPort}`,
+    ...(lan ? lanReturn() : []),
+    `meta l4proto tcp redirect to :${redirect.tcpPort}`,
+  ];
+  const output = [
+    ...loopbackOut(),
+    ...redirect.exemptRules,
+    // A redirected packet keeps the outgoing interface it was routed to before the nat chain rewrote its
+    // destination, so `oifname "lo"` does not match it: accept it by its new destination and port.
+    `ip daddr 127.0.0.1 meta l4proto { tcp, udp } th dport ${redirect.dnsPort} accept`,
+    `ip daddr 127.0.0.1 tcp dport ${redirect.tcpPort} accept`,
+    ...linkOut(),
+    ...blockDns(),
+    ...(lan ? lanOut() : []),
+    // Everything else (UDP, ICMP, IPv6, anything the redirect did not catch) fails fast.
+    ...rejectOut(),
+  ];
+  const input = [
+    ...loopbackIn(),
+    // The proxy's replies; nothing else is allowed out, so established flows are only the allowed ones.
+    'ct state established,related accept',
+    ...linkIn(),
+    ...(lan ? lanIn() : []),
+    ...dropIn(),
+  ];
+  // Forwarded traffic (containers, VMs) cannot be proxied by a local redirect: it is refused, not leaked.
+  const forward = [...blockDns(), ...(lan ? lanForward() : []), ...rejectForward()];
+  return {
+    counters: ALL_COUNTERS,
+    chains: [natOutputChain(nat), filterChain('output', output), filterChain('input', input), filterChain('forward', forward)],
+  };
+}
