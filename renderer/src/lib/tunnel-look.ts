@@ -1,5 +1,5 @@
 // How a tunnel state reads to a person: a short label, a colour, whether traffic is blocked, a sentence.
-import type { Settings, TunnelState } from '../../../app/domain/index.js';
+import type { TunnelState } from '../../../app/domain/index.js';
 import { NETWORK_LABELS } from '../../../app/domain/index.js';
 
 export type Tone = 'success' | 'error' | 'warning' | 'info' | 'default';
@@ -7,12 +7,13 @@ export type Tone = 'success' | 'error' | 'warning' | 'info' | 'default';
 export interface TunnelLook {
   label: string;
   tone: Tone;
-  /** The firewall holds all traffic outside the tunnel (lockdown, or the kill switch after a failure). */
+  /** The host says the firewall holds all traffic (lockdown, or the kill switch after a failure). Only the
+   *  host's own fields set it; the renderer never infers blocking from settings. */
   blocking: boolean;
   sentence: string;
 }
 
-export function describeTunnel(state: TunnelState, settings: Settings): TunnelLook {
+export function describeTunnel(state: TunnelState): TunnelLook {
   switch (state.state) {
     case 'disconnected':
       return state.lockedDown
@@ -22,7 +23,7 @@ export function describeTunnel(state: TunnelState, settings: Settings): TunnelLo
       return {
         label: 'Connecting',
         tone: 'info',
-        blocking: settings.killSwitch,
+        blocking: false,
         sentence: `Connecting to ${state.target.profileName} (${NETWORK_LABELS[state.target.network]})${state.attempt > 1 ? `, attempt ${state.attempt}` : ''}.`,
       };
     case 'connected':
@@ -36,7 +37,7 @@ export function describeTunnel(state: TunnelState, settings: Settings): TunnelLo
       return {
         label: state.then === 'reconnect' ? 'Switching' : 'Disconnecting',
         tone: 'info',
-        blocking: state.then !== 'nothing' || settings.killSwitch,
+        blocking: false,
         sentence:
           state.then === 'reconnect' && state.next
             ? `Leaving ${state.target.profileName} for ${state.next.profileName} (${NETWORK_LABELS[state.next.network]}).`

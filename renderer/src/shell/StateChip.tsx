@@ -5,8 +5,8 @@ import { useSnapshot } from '../store/store-context.js';
 import { describeTunnel } from '../lib/tunnel-look.js';
 
 export function StateChip() {
-  const { state, settings } = useSnapshot();
-  const look = describeTunnel(state, settings);
+  const { state } = useSnapshot();
+  const look = describeTunnel(state);
   return (
     <Chip
       data-testid="state-chip"

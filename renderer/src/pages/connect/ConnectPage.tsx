@@ -10,7 +10,7 @@ import { ProfilePicker } from './ProfilePicker.js';
 import { StatusPanel } from './StatusPanel.js';
 
 export function ConnectPage() {
-  const { state, settings, profiles, networks } = useSnapshot();
+  const { state, profiles, networks } = useSnapshot();
   const [chosen, setChosen] = useState<string | undefined>(undefined);
 
   // The picker follows the host's target until the person picks something else.
@@ -23,7 +23,7 @@ export function ConnectPage() {
     <Stack spacing={3} sx={{ maxWidth: 640, mx: 'auto' }}>
       <Paper variant="outlined" sx={{ p: { xs: 2.5, sm: 4 } }}>
         <Stack spacing={3}>
-          <StatusPanel state={state} settings={settings} />
+          <StatusPanel state={state} />
           <Divider />
           <ProfilePicker profiles={profiles} networks={networks} value={selected?.id ?? ''} onChange={setChosen} disabled={busy} />
           <ConnectActions state={state} selected={selected} />

@@ -6,14 +6,14 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
-import type { Settings, TunnelState } from '../../../../app/domain/index.js';
+import type { TunnelState } from '../../../../app/domain/index.js';
 import { describeTunnel } from '../../lib/tunnel-look.js';
 import { ConnectionDetails } from './ConnectionDetails.js';
 
 const HEADLINE_COLOR = { success: 'success.main', error: 'error.main', warning: 'warning.main', info: 'info.main', default: 'text.primary' } as const;
 
-export function StatusPanel({ state, settings }: { state: TunnelState; settings: Settings }) {
-  const look = describeTunnel(state, settings);
+export function StatusPanel({ state }: { state: TunnelState }) {
+  const look = describeTunnel(state);
   return (
     <Box>
       <Typography

@@ -101,6 +101,7 @@ export function ImportProfileForm() {
             label="Network"
             value={network}
             onChange={(event) => setNetwork(event.target.value as NetworkKind | '')}
+            slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
             sx={{ flex: '1 1 220px' }}
           >
             <MenuItem value="">Detect from the file</MenuItem>
