@@ -1,6 +1,6 @@
 // The caller side of the contract, derived from the same tables: every request is checked before it
 // leaves and every answer and event is checked when it arrives, whatever carries them.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { BurrowError } from '../domain/index.js';
 import { commands, COMMAND_NAMES, type CommandName, type CommandRequest, type CommandResponse } from './commands.js';
 import { events, isEventName, type EventName, type EventPayload } from './events.js';

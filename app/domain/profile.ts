@@ -10,7 +10,7 @@ export const ProfileNameSchema = z
   .trim()
   .min(1, 'a profile needs a name')
   .max(64, 'profile names are at most 64 characters')
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'profile names cannot contain control characters');
+  .refine((name) => ![...name].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f), 'profile names cannot contain control characters');
 
 export const ProfileSummarySchema = z.object({
   id: ProfileIdSchema,

@@ -4,7 +4,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { BurrowError } from '../domain/index.js';
 import { dispatchEnvelope, MAX_MESSAGE_BYTES, parseMessageText, type CommandHandlers } from '../contract/index.js';
 
@@ -33,6 +33,11 @@ export function parseWebAddress(value: string): { host: string; port: number } {
     throw new BurrowError('invalid_request', `--web serves on loopback only (127.0.0.1, ::1 or localhost), not ${host}.`);
   }
   return { host, port };
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
 export interface WebServer {
@@ -122,7 +127,7 @@ export async function startWebServer(options: {
   sockets.on('connection', (ws: WebSocket) => {
     ws.on('message', (data, isBinary) => {
       void (async () => {
-        const parsed = isBinary ? { ok: false as const, error: { code: 'invalid_request' as const, message: 'Send text messages.' } } : parseMessageText(data.toString());
+        const parsed = isBinary ? { ok: false as const, error: { code: 'invalid_request' as const, message: 'Send text messages.' } } : parseMessageText(rawText(data));
         const response = parsed.ok ? await dispatchEnvelope(options.handlers, parsed.value) : { id: null, ok: false, error: parsed.error };
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
       })();

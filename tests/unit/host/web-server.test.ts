@@ -54,7 +54,7 @@ function openSocket(query: string, origin?: string): Promise<WebSocket> {
 function ask(ws: WebSocket, message: object): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData): void => {
-      const parsed = JSON.parse(data.toString()) as Record<string, unknown>;
+      const parsed = JSON.parse((data as Buffer).toString("utf8")) as Record<string, unknown>;
       if ('id' in parsed) {
         ws.off('message', onMessage);
         resolve(parsed);
@@ -95,7 +95,7 @@ describe('web server', () => {
     const ws = await openSocket(`?token=${token}`, `http://127.0.0.1:${web.port}`);
     expect(await ask(ws, { id: 1, method: 'getSnapshot', params: {} })).toMatchObject({ ok: true, result: { state: { state: 'disconnected' } } });
     const event = new Promise((resolve) => ws.on('message', (data: WebSocket.RawData) => {
-      const parsed = JSON.parse(data.toString()) as { event?: string; data?: unknown };
+      const parsed = JSON.parse((data as Buffer).toString("utf8")) as { event?: string; data?: unknown };
       if (parsed.event === 'settings') resolve(parsed.data);
     }));
     await ask(ws, { id: 2, method: 'updateSettings', params: { lockdown: true } });
