@@ -29,6 +29,9 @@ export function linkOut(): string[] {
     'icmpv6 type nd-router-solicit ip6 daddr ff02::2 accept',
     'icmpv6 type nd-neighbor-solicit ip6 daddr { ff02::1:ff00:0/104, fe80::/10 } accept',
     'icmpv6 type nd-neighbor-advert ip6 daddr fe80::/10 accept',
+    // MLDv2 reports to the link's routers: without them an MLD-snooping switch stops delivering the
+    // solicited-node multicast NDP depends on. Link-scoped, and they carry no application data.
+    'icmpv6 type mld2-listener-report ip6 daddr ff02::16 accept',
   ];
 }
 

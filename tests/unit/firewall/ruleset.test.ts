@@ -42,7 +42,7 @@ describe('buildFirewallRuleset', () => {
 
   it('block: accepts only loopback, DHCP and NDP out; DNS refused even to the LAN', () => {
     const output = chain({ kind: 'block', allowLan: false }, 'output');
-    expect(accepts(output)).toHaveLength(6);
+    expect(accepts(output)).toHaveLength(7);
     expect(output.some((rule) => rule.includes('10.0.0.0/8') && !rule.startsWith('udp sport 68'))).toBe(false);
     const lan = chain({ kind: 'block', allowLan: true }, 'output');
     expect(indexOf(lan, /th dport 53 .*reject/)).toBeLessThan(indexOf(lan, /^ip daddr \{ 10\.0\.0\.0\/8/));
