@@ -50,12 +50,15 @@ export default tseslint.config(
       ] }],
     },
   },
+  // native/ may import app/domain and app/contract, and app/firewall: netd generates the ruleset itself
+  // from a validated policy description (a deliberate exception: root runs text that netd built, never
+  // text the host sent).
   {
     files: ['native/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', 'react', '@mui/*', '**/electron/**', '**/renderer/**'], message: 'native/ may import only app/domain and app/contract.' },
-        { group: ['**/app/!(domain|contract)/**'], message: 'native/ may import only app/domain and app/contract.' },
+        { group: ['electron', 'react', '@mui/*', '**/electron/**', '**/renderer/**'], message: 'native/ may import only app/domain, app/contract and app/firewall.' },
+        { group: ['**/app/!(domain|contract|firewall)/**'], message: 'native/ may import only app/domain, app/contract and app/firewall.' },
       ] }],
     },
   },

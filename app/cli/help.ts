@@ -6,6 +6,8 @@ Usage: burrow <command> [options]
 Host and helpers
   host [--data DIR] [--control PATH] [--web 127.0.0.1:PORT] [--netd PATH]
                                run the host headless (the brain of the app)
+  netd [--socket PATH] [--group NAME]
+                               run netd, the privileged helper (as root; see burrow netd --help)
   leakd [options]              run Burrow's leak-test server (see burrow leakd --help)
 
 Talking to a running host (all take --json and --control PATH)

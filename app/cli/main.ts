@@ -4,6 +4,7 @@ import { runLeakdCli } from '../leakd/cli.js';
 import { runClientCommand, isClientCommand } from './client-commands.js';
 import { HELP } from './help.js';
 import { runHost } from './host-command.js';
+import { runNetd } from './netd-command.js';
 import { EXIT, reportError } from './output.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -18,6 +19,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     if (command === 'host') return await runHost(rest);
+    if (command === 'netd') return await runNetd(rest);
     if (command === 'leakd') {
       await runLeakdCli(rest);
       return EXIT.ok;

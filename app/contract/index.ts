@@ -5,5 +5,6 @@ export * from './dispatch.js';
 export * from './events.js';
 export * from './ipc.js';
 export * from './message-connection.js';
+export * from './netd.js';
 export * from './snapshot.js';
 export * from './wire.js';

@@ -10,6 +10,8 @@ import {
   type TunnelState,
 } from '../domain/index.js';
 import { notImplemented, type CommandHandlers, type EventName, type EventPayload, type HelperVersion, type Snapshot } from '../contract/index.js';
+import { createNetdClient } from '../netd/client.js';
+import { createFirewallEnforcer } from '../netd/firewall-enforcer.js';
 import { createNetworks, type Networks } from '../networks/registry.js';
 import { openStore, type Store } from '../store/index.js';
 import { Supervisor, type FirewallEnforcer } from '../supervisor/supervisor.js';
@@ -47,7 +49,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const now = options.now ?? (() => new Date());
   const logs = new LogBuffer(options.logMirror);
   const store: Store = openStore(options.dataDir, now);
-  const networks = options.networks ?? createNetworks({ log: logs.scoped('network') });
+  // With netd: the WireGuard driver and the kill switch. `settings` is read lazily (declared below).
+  const netd = options.netdSocket === undefined ? undefined : createNetdClient(options.netdSocket);
+  const networks =
+    options.networks ??
+    createNetworks({
+      log: logs.scoped('network'),
+      ...(netd ? { netd, settings: () => settings, findProfile: (id: string) => store.profiles.find(id) } : {}),
+    });
+  const firewall =
+    options.firewall ??
+    (netd ? createFirewallEnforcer({ netd, settings: () => settings, sources: networks.firewallSources ?? {}, log: logs.scoped('firewall') }) : undefined);
   const listeners = new Set<HostEventListener>();
   const emit = <N extends EventName>(event: N, payload: EventPayload<N>): void => {
     for (const listener of listeners) listener(event, payload);
@@ -64,7 +76,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     drivers: networks.drivers,
     policy: () => ({ killSwitch: settings.killSwitch, lockdown: settings.lockdown }),
     log: logs.scoped('supervisor'),
-    ...(options.firewall ? { firewall: options.firewall } : {}),
+    ...(firewall ? { firewall } : {}),
     now,
     onState: (state: TunnelState) => {
       history.observe(state, now().toISOString());
@@ -99,6 +111,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
     versions: { burrow: BURROW_VERSION, helpers: await helpers },
     notices: notices(),
   });
+
+  // A settled state is reported once its firewall rules are in place too: after `connect` answers
+  // "connected", traffic flows; after `disconnect` answers, the open rules are there.
+  const settledWithRules = async (): Promise<TunnelState> => {
+    const state = await supervisor.settled();
+    await supervisor.refreshFirewall();
+    return state;
+  };
 
   const handlers: CommandHandlers = {
     getSnapshot: () => snapshot(),
@@ -136,11 +156,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
       }
       store.profiles.markUsed(profile.id, now());
       const state = supervisor.connect(profile);
-      return wait === false ? state : supervisor.settled();
+      return wait === false ? state : settledWithRules();
     },
     disconnect: async () => {
       supervisor.disconnect();
-      return supervisor.settled();
+      return settledWithRules();
     },
     updateSettings: async (patch) => {
       const next = SettingsSchema.parse({ ...settings, ...patch });
@@ -165,6 +185,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
 
   logs.write('info', 'host', `Burrow ${BURROW_VERSION} host started; data in ${options.dataDir}.`);
+  // The rules of the state the host starts in (lockdown survives a restart of the host).
+  if (firewall) void supervisor.refreshFirewall();
 
   return {
     handlers,

@@ -1,16 +1,28 @@
 // The networks this build can import and drive. A network appears here when its parser or driver exists;
 // the host answers `not_implemented` for the rest, never a fake success.
+import type { NetworkKind, Settings } from '../domain/index.js';
 import type { ProfileParser } from '../host/profile-import.js';
-import type { NetworkDriver } from '../supervisor/driver.js';
+import type { NetdClient } from '../netd/client.js';
+import type { TunnelPolicySource } from '../netd/firewall-enforcer.js';
+import type { NetworkDriver, StoredProfile } from '../supervisor/driver.js';
 import { parseWireGuardProfile } from './wireguard/config/index.js';
+import { WireGuardDriver } from './wireguard/driver.js';
+import { EndpointResolver } from './wireguard/endpoints.js';
+import { wireguardPolicySource } from './wireguard/firewall-source.js';
 
 export interface Networks {
   drivers: ReadonlyMap<string, NetworkDriver>;
   parsers: readonly ProfileParser[];
+  /** What the kill switch lets through for a connecting or connected tunnel of each network. */
+  firewallSources?: Partial<Record<NetworkKind, TunnelPolicySource>>;
 }
 
 export interface NetworkDeps {
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** The drivers that need root work exist only with netd. */
+  netd?: NetdClient;
+  settings?: () => Settings;
+  findProfile?: (id: string) => StoredProfile | undefined;
 }
 
 const wireguardParser: ProfileParser = {
@@ -19,6 +31,14 @@ const wireguardParser: ProfileParser = {
   parse: (text, fileName) => parseWireGuardProfile(text, fileName),
 };
 
-export function createNetworks(_deps: NetworkDeps): Networks {
-  return { drivers: new Map(), parsers: [wireguardParser] };
+export function createNetworks(deps: NetworkDeps): Networks {
+  const drivers = new Map<string, NetworkDriver>();
+  const firewallSources: Partial<Record<NetworkKind, TunnelPolicySource>> = {};
+  if (deps.netd && deps.settings && deps.findProfile) {
+    // One resolver for driver and firewall: both must use the same address for the server.
+    const resolver = new EndpointResolver();
+    drivers.set('wireguard', new WireGuardDriver({ netd: deps.netd, resolver, settings: deps.settings }));
+    firewallSources.wireguard = wireguardPolicySource({ findProfile: deps.findProfile, resolver, settings: deps.settings });
+  }
+  return { drivers, parsers: [wireguardParser], firewallSources };
 }

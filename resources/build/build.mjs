@@ -16,6 +16,7 @@ const esmBanner = "import { createRequire as __cr } from 'node:module'; const re
 
 const nodeEntries = [
   { in: 'app/cli/main.ts', out: 'dist/node/burrow.mjs', format: 'esm', shebang: true },
+  { in: 'native/netd/main.ts', out: 'dist/node/netd.mjs', format: 'esm' },
   { in: 'tests/lab/lab-cli.ts', out: 'dist/node/lab-cli.mjs', format: 'esm' },
   { in: 'tests/lab/demo.ts', out: 'dist/node/demo.mjs', format: 'esm' },
   { in: 'electron/main/index.ts', out: 'dist/electron/main.cjs', format: 'cjs' },

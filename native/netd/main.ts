@@ -1,0 +1,99 @@
+// netd, Burrow's privileged helper (run as root: `burrow netd [--socket PATH] [--group NAME|GID]`). It does
+// exactly what needs root — the firewall table, WireGuard interfaces and their routes, the resolver — on
+// narrow, validated commands from the host. When the host goes away the firewall stays as it is (fail
+// closed); tunnels are taken down when netd itself stops.
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { toErrorInfo } from '../../app/domain/index.js';
+import { ResolverConfig } from './dns.js';
+import { runTool } from './exec.js';
+import { Firewall } from './firewall.js';
+import { createHandlers, logFacts, NETD_VERSION } from './handlers.js';
+import { createLogger, type LogLevel } from './log.js';
+import { startServer } from './server.js';
+import { StateFile } from './state-file.js';
+import { Tunnels } from './wireguard/tunnels.js';
+
+export const DEFAULT_NETD_SOCKET = '/run/burrow/netd.sock';
+
+const USAGE = `Usage: burrow netd [--socket PATH] [--group NAME|GID] [--state-dir DIR] [--resolv-conf PATH]
+                   [--userspace-wireguard] [--log-level debug|info|warn|error]
+Runs as root. Defaults: --socket ${DEFAULT_NETD_SOCKET}, --state-dir /run/burrow-netd, --resolv-conf /etc/resolv.conf
+`;
+
+function groupId(name: string): number {
+  if (/^\d+$/.test(name)) return Number(name);
+  // getent knows every source of groups (files, LDAP); parse its one line.
+  const line = execFileSync('getent', ['group', name], { encoding: 'utf8' }).trim();
+  const gid = Number(line.split(':')[2]);
+  if (!Number.isInteger(gid)) throw new Error(`no group ${name}`);
+  return gid;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      socket: { type: 'string' },
+      group: { type: 'string' },
+      'state-dir': { type: 'string' },
+      'resolv-conf': { type: 'string' },
+      'userspace-wireguard': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const level = (values['log-level'] ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error('--log-level takes debug, info, warn or error');
+  if (process.getuid?.() !== 0) throw new Error('netd changes the firewall, interfaces and routes: it must run as root.');
+  const logger = createLogger(level);
+  const state = new StateFile(values['state-dir'] ?? '/run/burrow-netd');
+  const tunnels = new Tunnels({ run: runTool, logger, state, userspaceOnly: values['userspace-wireguard'] === true });
+  const recovered = await tunnels.recover();
+  if (recovered.length > 0) logger.log('warn', 'removed tunnels a previous netd left behind', { interfaces: recovered });
+  const handlers = createHandlers({
+    firewall: new Firewall({ run: runTool }),
+    tunnels,
+    dns: new ResolverConfig(values['resolv-conf'] ?? '/etc/resolv.conf', state.dir),
+    startedAt: Date.now(),
+  });
+  const server = await startServer({
+    path: values.socket ?? DEFAULT_NETD_SOCKET,
+    ...(values.group === undefined ? {} : { gid: groupId(values.group) }),
+    handlers,
+    logger,
+    facts: logFacts,
+  });
+  logger.log('info', 'netd ready', { version: NETD_VERSION, pid: process.pid });
+
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.log('info', 'stopping; the firewall stays as it is (fail closed)', { signal });
+      void (async () => {
+        await server.close();
+        await tunnels.downAll().catch((error: unknown) => logger.log('error', 'tunnel teardown failed', { reason: toErrorInfo(error).message }));
+        resolve(0);
+      })();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`burrow netd: ${toErrorInfo(error).message.replace(/^Unexpected error: /, '')}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,84 @@
+// Addresses, MTU and routes the way wg-quick sets them up: a default route (AllowedIPs /0) goes into the
+// tunnel's own table, selected by `not fwmark` (so the tunnel's own marked packets take the main table to
+// the endpoint, and the route never loops), with `suppress_prefixlength 0` letting the main table keep
+// everything more specific than a default (the LAN). Narrower AllowedIPs become plain routes.
+// One addition to wg-quick: an `unreachable` default in the tunnel's table, so that when the interface
+// disappears (wireguard-go died) unmarked traffic fails instead of falling through to the main table.
+import { writeFile } from 'node:fs/promises';
+import type { Runner } from '../exec.js';
+
+export type Family = '-4' | '-6';
+
+export interface RoutePlan {
+  /** Families whose default route goes through the tunnel's table. */
+  defaultFamilies: Family[];
+  /** Other AllowedIPs, routed to the interface in the main table. */
+  routes: { family: Family; cidr: string }[];
+}
+
+const familyOf = (cidr: string): Family => (cidr.includes(':') ? '-6' : '-4');
+const prefixOf = (cidr: string): number => Number(cidr.slice(cidr.indexOf('/') + 1));
+/** The largest metric the kernel takes: the guard route loses against every real one. */
+const GUARD_METRIC = '4294967295';
+
+export function planRoutes(allowedIps: readonly string[]): RoutePlan {
+  const defaultFamilies = new Set<Family>();
+  const routes = new Map<string, { family: Family; cidr: string }>();
+  for (const cidr of allowedIps) {
+    const family = familyOf(cidr);
+    if (prefixOf(cidr) === 0) defaultFamilies.add(family);
+    else routes.set(cidr, { family, cidr });
+  }
+  // A default covers every narrower route of its family.
+  const narrow = [...routes.values()].filter((route) => !defaultFamilies.has(route.family));
+  return { defaultFamilies: [...defaultFamilies].sort(), routes: narrow };
+}
+
+export interface LinkSetup {
+  ifname: string;
+  addresses: readonly string[];
+  mtu: number;
+  table: number;
+  plan: RoutePlan;
+}
+
+/** Everything after the interface exists and is configured; one `ip -batch` per step keeps it quick. */
+export async function bringUp(run: Runner, setup: LinkSetup): Promise<void> {
+  const { ifname, table, plan } = setup;
+  const link = setup.addresses.map((cidr) => `address add ${cidr} dev ${ifname}`);
+  link.push(`link set dev ${ifname} mtu ${setup.mtu} up`);
+  await run('ip', ['-batch', '-'], { input: `${link.join('\n')}\n` });
+  if (plan.defaultFamilies.includes('-4')) {
+    // As wg-quick does: without it, replies to marked packets fail reverse-path filtering.
+    await writeFile('/proc/sys/net/ipv4/conf/all/src_valid_mark', '1\n').catch(() => undefined);
+  }
+  // `ip -batch` takes no per-line family option: one batch per family.
+  for (const family of ['-4', '-6'] as const) {
+    const lines: string[] = [];
+    if (plan.defaultFamilies.includes(family)) {
+      const any = family === '-4' ? '0.0.0.0/0' : '::/0';
+      lines.push(
+        `route add ${any} dev ${ifname} table ${table}`,
+        `route add unreachable ${any} table ${table} metric ${GUARD_METRIC}`,
+        `rule add not fwmark ${table} table ${table}`,
+        `rule add table main suppress_prefixlength 0`,
+      );
+    }
+    for (const route of plan.routes.filter((candidate) => candidate.family === family)) lines.push(`route add ${route.cidr} dev ${ifname}`);
+    if (lines.length > 0) await run('ip', [family, '-batch', '-'], { input: `${lines.join('\n')}\n` });
+  }
+}
+
+/** Remove the rules and the table's routes; safe to call when some or all of it is already gone. */
+export async function tearDownRouting(run: Runner, table: number): Promise<void> {
+  for (const family of ['-4', '-6'] as const) {
+    for (const rule of [['table', 'main', 'suppress_prefixlength', '0'], ['not', 'fwmark', String(table), 'table', String(table)]]) {
+      // A crash between two ups can leave a rule twice: delete until there is none.
+      for (let i = 0; i < 8; i++) {
+        const result = await run('ip', [family, 'rule', 'del', ...rule], { allowFailure: true });
+        if (result.code !== 0) break;
+      }
+    }
+    await run('ip', [family, 'route', 'flush', 'table', String(table)], { allowFailure: true });
+  }
+}

@@ -1,0 +1,147 @@
+// Burrow itself inside the lab: netd (as root, the way `burrow netd` runs on a user's machine) and a
+// headless host, both in the `client` namespace, and the `burrow` CLI run there too. Everything lives in
+// the lab's run directory and dies with the lab: netd's resolv.conf is the namespace's, its routes and nft
+// table are the namespace's, its UAPI sockets are in the namespace's /run/wireguard bind mount.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lab } from './lab.js';
+import { repoRoot, waitFor, type ExecResult, type LabProcess } from './process.js';
+
+export interface BurrowInLab {
+  dir: string;
+  netdSocket: string;
+  controlSocket: string;
+  netd: LabProcess;
+  host: LabProcess | undefined;
+  /** The WireGuard .conf the lab's provider hands out, written to a file the CLI can import. */
+  confFile: string;
+  /** `burrow ARGS --control SOCK` in `client`; never rejects (the exit code is part of the answer). */
+  cli(args: readonly string[], timeoutMs?: number): Promise<ExecResult>;
+  /** The same with `--json`, parsed. */
+  cliJson<T = Record<string, unknown>>(args: readonly string[], timeoutMs?: number): Promise<{ code: number | null; data: T }>;
+  startHost(): Promise<LabProcess>;
+  stopHost(): Promise<void>;
+  startNetd(): Promise<LabProcess>;
+  stopNetd(): Promise<void>;
+  /** A raw JSON-lines exchange with netd (what a hostile local program could send). */
+  netdRaw(lines: string, timeoutMs?: number): Promise<string>;
+  /** The client namespace's resolv.conf, as programs there read it. */
+  resolvConf(): string;
+  stop(): Promise<void>;
+}
+
+let built = false;
+
+/** The lab runs the bundles (dist/node/burrow.mjs and netd.mjs): build them once per test process. */
+export function ensureBuilt(): void {
+  if (built) return;
+  const root = repoRoot();
+  const result = spawnSync(process.execPath, [join(root, 'resources', 'build', 'build.mjs'), 'node'], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`npm run build:node failed: ${result.stderr}`);
+  built = true;
+}
+
+export function burrowBin(): string {
+  return join(repoRoot(), 'dist', 'node', 'burrow.mjs');
+}
+
+export async function startBurrowInLab(lab: Lab, opts: { name?: string } = {}): Promise<BurrowInLab> {
+  ensureBuilt();
+  const root = repoRoot();
+  const dir = join(lab.dir, `burrow-${opts.name ?? 'main'}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const netdSocket = join(dir, 'netd.sock');
+  const controlSocket = join(dir, 'control', 'host.sock');
+  const confFile = join(dir, 'lab-vpn.conf');
+  writeFileSync(confFile, lab.wireguard?.clientConf ?? '', { mode: 0o600 });
+  const bin = burrowBin();
+  let starts = 0;
+
+  const startNetd = async (): Promise<LabProcess> => {
+    const proc = lab.spawn('client', [process.execPath, bin, 'netd', '--socket', netdSocket, '--state-dir', join(dir, 'netd-state'), '--log-level', 'debug'], {
+      name: `burrow-netd-${starts++}`,
+      cwd: root,
+    });
+    await proc.waitForLog(/"msg":"netd ready"/, 15_000);
+    return proc;
+  };
+  const startHost = async (): Promise<LabProcess> => {
+    const proc = lab.spawn('client', [process.execPath, bin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket], {
+      name: `burrow-host-${starts++}`,
+      cwd: root,
+    });
+    await proc.waitForLog(/Burrow host ready/, 15_000);
+    return proc;
+  };
+
+  const self: BurrowInLab = {
+    dir,
+    netdSocket,
+    controlSocket,
+    netd: await startNetd(),
+    host: undefined,
+    confFile,
+    cli: (args, timeoutMs = 60_000) =>
+      lab.exec('client', [process.execPath, bin, ...args, '--control', controlSocket], { check: false, timeoutMs, cwd: root }),
+    async cliJson<T>(args: readonly string[], timeoutMs?: number) {
+      const result = await self.cli([...args, '--json'], timeoutMs);
+      let data: T;
+      try {
+        data = JSON.parse(result.stdout) as T;
+      } catch {
+        throw new Error(`burrow ${args.join(' ')} --json printed no JSON (exit ${result.code}): ${result.stdout}${result.stderr}`);
+      }
+      return { code: result.code, data };
+    },
+    async startHost() {
+      self.host = await startHost();
+      return self.host;
+    },
+    async stopHost() {
+      await self.host?.stop();
+      self.host = undefined;
+    },
+    async startNetd() {
+      self.netd = await startNetd();
+      return self.netd;
+    },
+    async stopNetd() {
+      await self.netd.stop();
+    },
+    async netdRaw(lines, timeoutMs = 5000) {
+      const script = `
+        const s = require('node:net').createConnection(process.argv[1]);
+        let out = ''; s.setEncoding('utf8');
+        s.on('data', (d) => { out += d; });
+        s.on('close', () => { process.stdout.write(out); process.exit(0); });
+        s.on('error', (e) => { process.stdout.write(out + 'ERROR ' + e.message); process.exit(0); });
+        s.write(Buffer.from(process.argv[2], 'base64'));
+        setTimeout(() => { process.stdout.write(out); process.exit(0); }, ${timeoutMs}).unref();`;
+      const r = await lab.exec('client', [process.execPath, '-e', script, netdSocket, Buffer.from(lines).toString('base64')], { timeoutMs: timeoutMs + 5000 });
+      return r.stdout;
+    },
+    resolvConf: () => readFileSync(`/etc/netns/${lab.namespaces.client}/resolv.conf`, 'utf8'),
+    async stop() {
+      await self.stopHost();
+      await self.netd.stop();
+    },
+  };
+  await self.startHost();
+  return self;
+}
+
+/** Waits until `burrow status --json` reports `state` (the host settles on its own after a loss). */
+export async function waitForState(burrow: BurrowInLab, states: readonly string[], timeoutMs: number): Promise<Record<string, unknown>> {
+  let last: unknown;
+  return waitFor(`state ${states.join('|')} (last: ${JSON.stringify(last)})`, timeoutMs, async () => {
+    const { data } = await burrow.cliJson<Record<string, unknown>>(['status']);
+    last = data;
+    return states.includes(String(data.state)) ? data : undefined;
+  }, 200);
+}
+
+/** Size of a file, or -1: for checks that a log did not grow past a point. */
+export function fileSize(path: string): number {
+  return existsSync(path) ? statSync(path).size : -1;
+}
