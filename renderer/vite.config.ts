@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { NONCE_PLACEHOLDER } from '../electron/main/csp.js';
 
 const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -11,6 +12,9 @@ export default defineConfig({
   root: rendererRoot,
   base: './',
   plugins: [react()],
+  // Electron's app protocol replaces this placeholder with a fresh nonce per load (electron/main/csp.ts);
+  // renderer/src/theme/style-cache.ts hands it to emotion.
+  html: { cspNonce: NONCE_PLACEHOLDER },
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,

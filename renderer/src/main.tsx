@@ -1,4 +1,5 @@
 // Entry point: pick the front door, start the store, render.
+import { CacheProvider } from '@emotion/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { chooseLink } from './host/choose-link.js';
@@ -6,6 +7,7 @@ import { NotifyProvider } from './notify/NotifyProvider.js';
 import { App } from './shell/App.js';
 import { BurrowStore } from './store/burrow-store.js';
 import { StoreProvider } from './store/store-context.js';
+import { createStyleCache } from './theme/style-cache.js';
 import { ThemeModeProvider } from './theme/ThemeModeProvider.js';
 
 const store = new BurrowStore(chooseLink());
@@ -16,12 +18,14 @@ if (!root) throw new Error('index.html has no #root element.');
 
 createRoot(root).render(
   <StrictMode>
-    <StoreProvider store={store}>
-      <ThemeModeProvider>
-        <NotifyProvider>
-          <App />
-        </NotifyProvider>
-      </ThemeModeProvider>
-    </StoreProvider>
+    <CacheProvider value={createStyleCache()}>
+      <StoreProvider store={store}>
+        <ThemeModeProvider>
+          <NotifyProvider>
+            <App />
+          </NotifyProvider>
+        </ThemeModeProvider>
+      </StoreProvider>
+    </CacheProvider>
   </StrictMode>,
 );

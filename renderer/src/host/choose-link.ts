@@ -6,8 +6,8 @@ import { apiUrlFor, createWebSocketLink } from './websocket-link.js';
 
 export function chooseLink(): HostLink {
   if (window.burrow) return createBridgeLink(window.burrow);
-  if (window.location.protocol === 'file:') {
-    // Loaded from disk without the preload: nothing to talk to. Say so rather than guess a host.
+  if (window.location.protocol !== 'http:' && window.location.protocol !== 'https:') {
+    // Loaded by Electron (app://, file://) without the preload: nothing to talk to. Say so, never guess a host.
     return {
       description: 'the Burrow app',
       canReconnect: false,
