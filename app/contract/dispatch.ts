@@ -84,5 +84,5 @@ export async function dispatchEnvelope(handlers: CommandHandlers, raw: unknown, 
 
 /** Handlers for commands that are not built yet: a typed error, never a fake success. */
 export function notImplemented(what: string): never {
-  throw new BurrowError('not_implemented', `${what} is not built yet in this version of Burrow.`);
+  throw new BurrowError('not_implemented', `Not built yet in this version of Burrow: ${what}.`);
 }

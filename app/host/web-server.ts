@@ -55,7 +55,8 @@ function securityHeaders(port: number): Record<string, string> {
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data:",
       "font-src 'self' data:",
-      `connect-src ws://127.0.0.1:${port} ws://localhost:${port} ws://[::1]:${port}`,
+      // Chromium rejects bracketed IPv6 hosts in CSP sources, so [::1] cannot be listed here.
+      `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
       "base-uri 'none'",
       "form-action 'none'",
       "frame-ancestors 'none'",

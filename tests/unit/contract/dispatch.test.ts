@@ -45,12 +45,12 @@ describe('dispatchEnvelope', () => {
 
   it('passes typed errors through and hides unexpected ones behind a sentence', async () => {
     const h = handlers({
-      getComparison: () => notImplemented('The comparison'),
+      getComparison: () => notImplemented('the comparison of networks'),
       listProfiles: () => Promise.reject(new TypeError('x is undefined')),
     });
     expect(await dispatchEnvelope(h, { id: 4, method: 'getComparison', params: {} })).toMatchObject({
       ok: false,
-      error: { code: 'not_implemented', message: 'The comparison is not built yet in this version of Burrow.' },
+      error: { code: 'not_implemented', message: 'Not built yet in this version of Burrow: the comparison of networks.' },
     });
     const internal = await dispatchEnvelope(h, { id: 5, method: 'listProfiles' });
     expect(internal).toMatchObject({ ok: false, error: { code: 'internal' } });
