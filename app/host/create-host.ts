@@ -55,6 +55,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     options.networks ??
     createNetworks({
       log: logs.scoped('network'),
+      dataDir: options.dataDir,
       ...(netd ? { netd, settings: () => settings, findProfile: (id: string) => store.profiles.find(id) } : {}),
     });
   const firewall =

@@ -5,6 +5,7 @@ import type { ProfileParser } from '../host/profile-import.js';
 import type { NetdClient } from '../netd/client.js';
 import type { TunnelPolicySource } from '../netd/firewall-enforcer.js';
 import type { NetworkDriver, StoredProfile } from '../supervisor/driver.js';
+import { createTorNetwork } from './tor/index.js';
 import { parseWireGuardProfile } from './wireguard/config/index.js';
 import { WireGuardDriver } from './wireguard/driver.js';
 import { EndpointResolver } from './wireguard/endpoints.js';
@@ -23,6 +24,8 @@ export interface NetworkDeps {
   netd?: NetdClient;
   settings?: () => Settings;
   findProfile?: (id: string) => StoredProfile | undefined;
+  /** The host's data directory (Tor keeps its state there between runs). */
+  dataDir?: string;
 }
 
 const wireguardParser: ProfileParser = {
@@ -40,5 +43,8 @@ export function createNetworks(deps: NetworkDeps): Networks {
     drivers.set('wireguard', new WireGuardDriver({ netd: deps.netd, resolver, settings: deps.settings }));
     firewallSources.wireguard = wireguardPolicySource({ findProfile: deps.findProfile, resolver, settings: deps.settings });
   }
-  return { drivers, parsers: [wireguardParser], firewallSources };
+  const tor = createTorNetwork(deps);
+  if (tor.driver) drivers.set('tor', tor.driver);
+  if (tor.firewallSource) firewallSources.tor = tor.firewallSource;
+  return { drivers, parsers: [wireguardParser, tor.parser], firewallSources };
 }

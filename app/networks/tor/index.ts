@@ -1,0 +1,57 @@
+// Tor for the registry: the profile parser, the driver, and (with netd) what the kill switch lets through in
+// system-wide mode. The registry calls createTorNetwork once; everything Tor-specific stays in this folder.
+import type { Settings } from '../../domain/settings.js';
+import type { ProfileParser } from '../../host/profile-import.js';
+import type { NetdClient } from '../../netd/client.js';
+import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
+import type { StoredProfile } from '../../supervisor/driver.js';
+import { TorDriver, type TorDriverOptions } from './driver.js';
+import { torPolicySource } from './firewall-source.js';
+import { detectTorProfile, parseTorProfile } from './profile.js';
+import { findTorUser } from './system-user.js';
+import { DEFAULT_DNS_PORT, DEFAULT_TRANS_PORT } from './torrc.js';
+
+export { TorDriver } from './driver.js';
+export type { TorDriverOptions } from './driver.js';
+export { detectTorProfile, parseTorProfile, parseTorProfileText, summarizeTor } from './profile.js';
+export { torConfigFromRecord, type TorProfileConfig, type CheckedTorConfig } from './config.js';
+export { BLOCKED_SENTENCE } from './bootstrap-watch.js';
+
+export const torProfileParser: ProfileParser = {
+  network: 'tor',
+  detect: (text) => detectTorProfile(text),
+  parse: (text, fileName) => parseTorProfile(text, fileName),
+};
+
+export interface TorNetworkDeps {
+  log: TorDriverOptions['log'];
+  /** The host's data directory; without it there is no driver (tor's state has nowhere to live). */
+  dataDir?: string | undefined;
+  /** With netd: the kill switch's policy for Tor (and, later, system-wide mode). */
+  netd?: NetdClient | undefined;
+  settings?: (() => Settings) | undefined;
+  findProfile?: ((id: string) => StoredProfile | undefined) | undefined;
+}
+
+export interface TorNetwork {
+  parser: ProfileParser;
+  driver: TorDriver | undefined;
+  firewallSource: TunnelPolicySource | undefined;
+}
+
+export function createTorNetwork(deps: TorNetworkDeps): TorNetwork {
+  const { netd, settings, findProfile } = deps;
+  const firewallSource =
+    netd !== undefined && settings !== undefined && findProfile !== undefined
+      ? torPolicySource({
+          findProfile,
+          settings,
+          system: () => ({ torUid: findTorUser()?.uid, transPort: DEFAULT_TRANS_PORT, dnsPort: DEFAULT_DNS_PORT }),
+        })
+      : undefined;
+  return {
+    parser: torProfileParser,
+    driver: deps.dataDir === undefined ? undefined : new TorDriver({ dataDir: deps.dataDir, log: deps.log }),
+    firewallSource,
+  };
+}
