@@ -84,6 +84,9 @@ export async function startServer(options: ServerOptions): Promise<NetdServer> {
         const line = buffer.slice(0, newline).trim();
         buffer = buffer.slice(newline + 1);
         if (line === '') continue;
+        if (Buffer.byteLength(line, 'utf8') > MAX_NETD_MESSAGE_BYTES) {
+          return refuseAndClose(`netd requests are limited to ${MAX_NETD_MESSAGE_BYTES} bytes.`, 'message_too_large');
+        }
         if (queue.length >= MAX_QUEUED) return refuseAndClose(`Send one request at a time; more than ${MAX_QUEUED} were waiting.`, 'invalid_request');
         queue.push(line);
       }

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import type { Lab } from './lab.js';
 import { repoRoot, waitFor, type ExecResult, type LabProcess } from './process.js';
+import { namespacePids, readCmdline } from './teardown.js';
 
 export interface BurrowInLab {
   dir: string;
@@ -116,9 +117,10 @@ export async function startBurrowInLab(lab: Lab, opts: { name?: string } = {}): 
         s.on('data', (d) => { out += d; });
         s.on('close', () => { process.stdout.write(out); process.exit(0); });
         s.on('error', (e) => { process.stdout.write(out + 'ERROR ' + e.message); process.exit(0); });
-        s.write(Buffer.from(process.argv[2], 'base64'));
+        const input = require('node:fs').readFileSync(0);
+        s.write(input);
         setTimeout(() => { process.stdout.write(out); process.exit(0); }, ${timeoutMs}).unref();`;
-      const r = await lab.exec('client', [process.execPath, '-e', script, netdSocket, Buffer.from(lines).toString('base64')], { timeoutMs: timeoutMs + 5000 });
+      const r = await lab.exec('client', [process.execPath, '-e', script, netdSocket], { input: lines, timeoutMs: timeoutMs + 5000 });
       return r.stdout;
     },
     resolvConf: () => readFileSync(`/etc/netns/${lab.namespaces.client}/resolv.conf`, 'utf8'),
@@ -140,6 +142,30 @@ export async function waitForState(burrow: BurrowInLab, states: readonly string[
     return states.includes(String(data.state)) ? data : undefined;
   }, 200);
 }
+
+/** Processes inside the client namespace (by network namespace, not by name: pgrep sees the whole machine). */
+export function clientProcesses(lab: Lab): { pid: number; cmdline: string }[] {
+  return namespacePids(lab.namespaces.client).map((pid) => ({ pid, cmdline: readCmdline(pid) }));
+}
+
+/** Everything Burrow's tunnel adds to the client namespace; all empty when no tunnel is up. */
+export async function tunnelTraces(lab: Lab): Promise<{ links: string[]; rules: string[]; routes: string[]; tables: string[]; helpers: string[] }> {
+  const text = async (argv: string[]): Promise<string> => (await lab.exec('client', argv, { check: false })).stdout;
+  const links = (await text(['ip', '-o', 'link'])).split('\n').filter((line) => /burrow|wg/.test(line));
+  const rules = [...(await text(['ip', '-4', 'rule'])).split('\n'), ...(await text(['ip', '-6', 'rule'])).split('\n')].filter((line) =>
+    /51820|0xca6c|suppress_prefixlength/.test(line),
+  );
+  const routes = [
+    ...(await text(['ip', '-4', 'route', 'show', 'table', '51820'])).split('\n'),
+    ...(await text(['ip', '-6', 'route', 'show', 'table', '51820'])).split('\n'),
+    ...(await text(['ip', 'route', 'show', 'table', 'all'])).split('\n').filter((line) => line.includes('burrow')),
+  ].filter((line) => line.trim() !== '');
+  const tables = (await text(['nft', 'list', 'tables'])).split('\n').filter((line) => line.includes('burrow'));
+  const helpers = clientProcesses(lab).map((p) => p.cmdline).filter((cmdline) => cmdline.includes('wireguard-go'));
+  return { links, rules, routes, tables, helpers };
+}
+
+export const NO_TRACES = { links: [], rules: [], routes: [], tables: [], helpers: [] };
 
 /** Size of a file, or -1: for checks that a log did not grow past a point. */
 export function fileSize(path: string): number {

@@ -153,11 +153,23 @@ export class WireGuardDriver implements NetworkDriver {
       ...(this.deps.healthIntervalMs === undefined ? {} : { intervalMs: this.deps.healthIntervalMs }),
     });
     // Connecting never waits for the exit address; it arrives as an update when the leak server answers.
-    void fetchExitIp(this.deps.settings().leakServer.url).then((exitIp) => {
-      if (exitIp === undefined || this.active !== active) return;
+    void this.askExitIp(active, session);
+  }
+
+  /** The connected rules go in just after connect resolves: the first asks may be refused, so ask again. */
+  private async askExitIp(active: Active, session: DriverSession): Promise<void> {
+    const url = this.deps.settings().leakServer.url;
+    if (url === '') return;
+    for (const delayMs of [100, 500, 1500, 4000]) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (this.active !== active || session.signal.aborted) return;
+      const exitIp = await fetchExitIp(url, 2000);
+      if (exitIp === undefined) continue;
+      if (this.active !== active) return;
       active.details = { ...active.details, exitIp };
       session.update(active.details);
-    });
+      return;
+    }
   }
 }
 

@@ -58,8 +58,8 @@ export async function bringUp(run: Runner, setup: LinkSetup): Promise<void> {
     if (plan.defaultFamilies.includes(family)) {
       const any = family === '-4' ? '0.0.0.0/0' : '::/0';
       lines.push(
-        `route add ${any} dev ${ifname} table ${table}`,
-        `route add unreachable ${any} table ${table} metric ${GUARD_METRIC}`,
+        `route replace ${any} dev ${ifname} table ${table}`,
+        `route replace unreachable ${any} table ${table} metric ${GUARD_METRIC}`,
         `rule add not fwmark ${table} table ${table}`,
         `rule add table main suppress_prefixlength 0`,
       );
@@ -78,6 +78,12 @@ export async function tearDownRouting(run: Runner, table: number): Promise<void>
         const result = await run('ip', [family, 'rule', 'del', ...rule], { allowFailure: true });
         if (result.code !== 0) break;
       }
+    }
+    // `ip -6 route flush` leaves `unreachable` routes in place: the guard goes by name first.
+    const any = family === '-4' ? '0.0.0.0/0' : '::/0';
+    for (let i = 0; i < 8; i++) {
+      const result = await run('ip', [family, 'route', 'del', 'unreachable', any, 'table', String(table), 'metric', GUARD_METRIC], { allowFailure: true });
+      if (result.code !== 0) break;
     }
     await run('ip', [family, 'route', 'flush', 'table', String(table)], { allowFailure: true });
   }

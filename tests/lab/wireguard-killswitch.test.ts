@@ -1,0 +1,149 @@
+// The kill switch in the lab: whatever breaks — wireguard-go killed, handshakes censored, the host stopped —
+// a capture on the client's outside interface sees nothing but the tunnel's own packets to its endpoint.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientProcesses, startBurrowInLab, waitForState, type BurrowInLab } from './burrow-in-lab.js';
+import { echo } from './http.js';
+import { startLab, type Lab } from './lab.js';
+import type { Packet } from './pcap.js';
+import { sleep, waitFor, type LabProcess } from './process.js';
+
+const isRoot = process.getuid?.() === 0;
+
+describe.skipIf(!isRoot)('the kill switch around WireGuard (needs root: network namespaces)', () => {
+  let lab: Lab;
+  let burrow: BurrowInLab;
+  let endpointHost = '';
+  let endpointPort = 0;
+
+  /**
+   * Packets the client sent that are not the tunnel's own (to the endpoint's IP and port). Neighbour
+   * discovery to link-local and link multicast addresses is the link itself working (the kill switch allows
+   * it, as Mullvad's does): such packets cannot be routed past the ISP's router, so they are not leaks.
+   */
+  const leaks = (packets: Packet[]): Packet[] =>
+    packets.filter(
+      (p) =>
+        (p.src === lab.addresses.client || p.src === lab.addresses.clientV6) &&
+        !(p.dst === endpointHost && p.dstPort === endpointPort) &&
+        !(p.proto === 'icmpv6' && /^(fe80|ff02):/i.test(p.dst)),
+    );
+  const toEndpoint = (packets: Packet[]): Packet[] => packets.filter((p) => p.dst === endpointHost && p.dstPort === endpointPort);
+
+  /**
+   * A user's machine busy talking: HTTP by name and by address, DNS through the system resolver and
+   * straight to the ISP's, ping, and the same forced out of the physical interface (SO_BINDTODEVICE),
+   * which routing rules cannot stop and only the firewall can.
+   */
+  const startRequestLoop = (): LabProcess => {
+    const a = lab.addresses;
+    const nic = lab.interfaces.client;
+    const script = [
+      'while true; do',
+      `curl -s -o /dev/null --max-time 1 ${lab.leakd.url}/json;`,
+      `curl -s -o /dev/null --max-time 1 --interface ${nic} ${lab.leakd.url}/json;`,
+      `dig +short +time=1 +tries=1 loop-$$.${lab.leakd.zone} >/dev/null;`,
+      `dig +short +time=1 +tries=1 @${a.ispResolver} isp-$$.${lab.leakd.zone} >/dev/null;`,
+      `ping -c1 -W1 ${a.echo} >/dev/null; ping -c1 -W1 -I ${nic} ${a.echo} >/dev/null;`,
+      'sleep 0.1; done',
+    ].join(' ');
+    return lab.spawn('client', ['sh', '-c', script], { name: 'request-loop' });
+  };
+
+  beforeAll(async () => {
+    lab = await startLab({ tor: false });
+    burrow = await startBurrowInLab(lab);
+    [endpointHost = '', endpointPort = 0] = (lab.wireguard?.endpoint ?? '').split(':').map((part, index) => (index === 0 ? part : Number(part))) as [string, number];
+    expect((await burrow.cli(['profile', 'import', burrow.confFile, '--name', 'lab'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await lab?.censor.clear().catch(() => undefined);
+    await burrow?.stop();
+    await lab?.stop();
+  });
+
+  it('wireguard-go killed under load: nothing but the endpoint leaves, the state drops, and it recovers by itself', async () => {
+    expect((await burrow.cliJson(['connect', 'lab'])).data.state).toBe('connected');
+    const loop = startRequestLoop();
+    try {
+      await sleep(1500);
+      const capture = await lab.capture('client', lab.interfaces.client, { filter: 'ip or ip6' });
+      const wgGo = clientProcesses(lab).find((p) => p.cmdline.startsWith('wireguard-go'));
+      expect(wgGo).toBeDefined();
+      process.kill(wgGo?.pid ?? -1, 'SIGKILL');
+      await waitFor('the host to notice', 10_000, async () => {
+        const logs = (await burrow.cli(['logs', '--limit', '200'])).stdout;
+        return /The tunnel was lost: wireguard-go was killed by SIGKILL/.test(logs) ? true : undefined;
+      });
+      await waitForState(burrow, ['connected'], 30_000);
+      await sleep(1500);
+      const packets = await capture.stop();
+      expect(leaks(packets)).toEqual([]);
+      expect(toEndpoint(packets).length).toBeGreaterThan(0);
+
+      const logs = (await burrow.cli(['logs', '--limit', '200'])).stdout;
+      const lost = logs.indexOf('The tunnel was lost');
+      // The state went through connecting (error would do too), then back to connected.
+      expect(logs.slice(lost)).toMatch(/State: (connecting to lab \(attempt \d\)|error)[\s\S]*State: connected to lab/);
+      expect(clientProcesses(lab).filter((p) => p.cmdline.startsWith('wireguard-go'))).toHaveLength(1);
+    } finally {
+      await loop.stop();
+    }
+    expect((await echo(lab)).ip).toBe(lab.addresses.vpn);
+  });
+
+  it('handshakes censored: connecting times out with a readable cause, retries, leaks nothing, and connects once the censor stops', async () => {
+    await burrow.cliJson(['disconnect']);
+    await lab.censor.dropWireguardHandshakes();
+    const capture = await lab.capture('client', lab.interfaces.client, { filter: 'ip or ip6' });
+    const started = await burrow.cliJson<{ state: string }>(['connect', 'lab', '--no-wait']);
+    expect(started.data.state).toBe('connecting');
+    await waitFor('a handshake timeout', 20_000, async () => {
+      const logs = (await burrow.cli(['logs', '--limit', '100'])).stdout;
+      return /did not answer the WireGuard handshake within 10 s/.test(logs) ? true : undefined;
+    });
+    const during = await burrow.cliJson<{ state: string; tunnel: { attempt?: number } }>(['status']);
+    expect(during.data.state).toBe('connecting');
+    expect(during.data.tunnel.attempt).toBeGreaterThanOrEqual(2);
+    expect((await lab.exec('client', ['curl', '-sS', '--max-time', '2', `${lab.leakd.url}/json`], { check: false })).code).not.toBe(0);
+    await lab.censor.clear();
+    await waitForState(burrow, ['connected'], 30_000);
+    const packets = await capture.stop();
+    expect(leaks(packets)).toEqual([]);
+    expect((await echo(lab)).ip).toBe(lab.addresses.vpn);
+  });
+
+  it('lockdown on and the host stopped: nothing leaves; restarted, `burrow disconnect` with lockdown off restores traffic', async () => {
+    await burrow.cliJson(['settings', 'set', 'lockdown=on']);
+    await burrow.stopHost();
+    const capture = await lab.capture('client', lab.interfaces.client, { filter: 'ip or ip6' });
+    const attempts = [
+      ['curl', '-sS', '--max-time', '2', `${lab.leakd.url}/json`],
+      ['curl', '-sS', '--max-time', '2', '--interface', lab.interfaces.client, `${lab.leakd.url}/json`],
+      ['dig', '+short', '+time=1', '+tries=1', `stopped.${lab.leakd.zone}`],
+      ['dig', '+short', '+time=1', '+tries=1', `@${lab.addresses.publicResolver}`, `stopped2.${lab.leakd.zone}`],
+      ['ping', '-c1', '-W1', lab.addresses.echo],
+      ['ping', '-6', '-c1', '-W1', lab.addresses.echoV6],
+    ];
+    for (const argv of attempts) {
+      const result = await lab.exec('client', argv, { check: false });
+      expect(result.code === 0 && result.stdout.includes(lab.addresses.echo), argv.join(' ')).toBe(false);
+    }
+    expect(leaks(await capture.stop())).toEqual([]);
+    // netd kept the rules the host left (fail closed), and they did the refusing.
+    const status = JSON.parse(await burrow.netdRaw('{"id":1,"method":"firewallStatus","params":{}}\n', 1000)) as {
+      result: { exists: boolean; counters: Record<string, { packets: number }> };
+    };
+    expect(status.result.exists).toBe(true);
+    expect(status.result.counters.blocked_out?.packets).toBeGreaterThan(0);
+
+    await burrow.startHost();
+    const locked = await burrow.cliJson<{ state: string; blocking: boolean }>(['status']);
+    expect(locked.data).toMatchObject({ state: 'disconnected', blocking: true });
+    expect((await lab.exec('client', ['curl', '-sS', '--max-time', '2', `${lab.leakd.url}/json`], { check: false })).code).not.toBe(0);
+
+    await burrow.cliJson(['settings', 'set', 'lockdown=off']);
+    expect((await burrow.cliJson(['disconnect'])).data).toEqual({ state: 'disconnected', lockedDown: false });
+    expect((await echo(lab)).ip).toBe(lab.addresses.client);
+    expect((await lab.exec('client', ['nft', 'list', 'tables'])).stdout).not.toContain('burrow');
+  });
+});
