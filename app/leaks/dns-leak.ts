@@ -86,11 +86,15 @@ export function systemResolvers(allowed: readonly string[], servers: readonly st
     .filter((ip) => !tunnel.has(ip) && !ip.startsWith('127.') && ip !== '::1');
 }
 
+/** Resolves a name the way the machine's programs do; the default is the system resolver (getaddrinfo). */
+export type ResolveName = (name: string, signal: AbortSignal) => Promise<void>;
+
 export interface DnsProbeInput {
   leakServerUrl: string;
   signal: AbortSignal;
   names: number;
   socks5?: RequestOptions['socks5'];
+  resolve?: ResolveName | undefined;
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -110,8 +114,12 @@ async function resolveOne(name: string, probe: DnsProbeInput): Promise<void> {
     (await socks5Connect(probe.socks5, name, port, probe.signal)).destroy();
     return;
   }
-  await raceAbort(lookup(name, { all: true }), probe.signal);
+  await (probe.resolve ?? systemResolve)(name, probe.signal);
 }
+
+export const systemResolve: ResolveName = async (name, signal) => {
+  await raceAbort(lookup(name, { all: true }), signal);
+};
 
 export async function probeDns(probe: DnsProbeInput, context: LeakContext): Promise<Judgement> {
   const opts = { signal: probe.signal, socks5: probe.socks5 };

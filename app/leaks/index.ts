@@ -5,7 +5,7 @@ export { runLeakSuite, DEFAULT_DEADLINES, DEFAULT_TESTS, type SuiteDeps } from '
 export { baselineFromVerdicts } from './baseline.js';
 export type { LeakBaseline, LeakContext, LeakSuiteOptions, TunnelInterrupter } from './types.js';
 export { judgeExitIp, type ExitIpInput, type ExitObservation } from './exit-ip.js';
-export { judgeDns, roleOfResolver, systemResolvers, type DnsInput, type ResolverRole } from './dns-leak.js';
+export { judgeDns, roleOfResolver, systemResolve, systemResolvers, type DnsInput, type ResolveName, type ResolverRole } from './dns-leak.js';
 export { judgeIpv6, type Ipv6Input } from './ipv6-leak.js';
 export { judgeWebrtc, parseCandidate, type IceCandidate, type WebrtcInput } from './webrtc.js';
 export { judgeOutOfTunnel, parsePing, pingArgv, type HopResult, type OutOfTunnelInput } from './out-of-tunnel.js';

@@ -56,12 +56,14 @@ function get(url: URL, opts: RequestOptions): Promise<string> {
     port,
     path: url.pathname,
     headers: { accept: 'application/json', host: url.host },
-    agent: false,
     signal: opts.signal,
     ...(opts.family !== undefined ? { family: opts.family } : {}),
   };
   const { socks5 } = opts;
-  if (socks5 !== undefined) {
+  // Node uses createConnection only when no agent is set at all (agent: false would make a fresh Agent and
+  // quietly connect directly): with a proxy, no agent; without one, a fresh agent per request.
+  if (socks5 === undefined) args.agent = false;
+  else {
     args.createConnection = (_options, oncreate) => {
       socks5Connect(socks5, host, port, opts.signal).then(
         (socket) => oncreate(null, https ? tlsConnect({ socket, servername: host }) : socket),

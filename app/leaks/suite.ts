@@ -3,7 +3,7 @@
 // a verdict: one that could not run, ran out of time or was cancelled says not_tested and why.
 import { LEAK_TESTS, type LeakTestKind, type LeakVerdict } from '../domain/index.js';
 import { localAddresses } from './addresses.js';
-import { probeDns } from './dns-leak.js';
+import { probeDns, type ResolveName } from './dns-leak.js';
 import { ipv6Target, observe, probeExitIp } from './exit-ip.js';
 import { judgeIpv6 } from './ipv6-leak.js';
 import { errorText, notTested, type Judgement } from './judgement.js';
@@ -25,9 +25,11 @@ export const DEFAULT_DEADLINES: Record<LeakTestKind, number> = {
 /** Without an explicit list, everything that does not interrupt the tunnel. */
 export const DEFAULT_TESTS: readonly LeakTestKind[] = LEAK_TESTS.filter((t) => t !== 'killSwitch');
 
+/** Replaceable parts, for tests: nothing here is needed by the host. */
 export interface SuiteDeps {
   runPing?: RunPing;
   local?: typeof localAddresses;
+  resolve?: ResolveName;
 }
 
 type Probe = (signal: AbortSignal) => Promise<Judgement>;
@@ -43,7 +45,7 @@ export async function runLeakSuite(options: LeakSuiteOptions, deps: SuiteDeps = 
 
   const probes: Record<LeakTestKind, Probe> = {
     exitIp: (signal) => probeExitIp({ ...server, leakServerUrlV6: options.leakServerUrlV6, signal }, ctx, own),
-    dns: (signal) => probeDns({ ...server, signal, names: options.dnsNames ?? 3 }, ctx),
+    dns: (signal) => probeDns({ ...server, signal, names: options.dnsNames ?? 3, resolve: deps.resolve }, ctx),
     ipv6: async (signal) => {
       const v6 = await observe(ipv6Target(options.leakServerUrl, options.leakServerUrlV6), { signal, socks5: options.socks5 });
       return judgeIpv6({

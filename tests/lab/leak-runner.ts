@@ -46,6 +46,8 @@ function sh(argv: string[], input?: string): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
+    // A program that exits before reading its (empty) stdin must not crash the runner with EPIPE.
+    child.stdin.on('error', () => undefined);
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')}: ${err.trim()}`))));
     child.stdin.end(input ?? '');
   });
