@@ -16,7 +16,8 @@ export interface DnsInput {
   network: NetworkKind | null;
   /** Resolver addresses the leak server reported, over all names (repeats allowed). */
   seen: string[];
-  names: number;
+  /** The random names resolved. */
+  names: string[];
   /** Names whose resolution failed (message per name). */
   failures: string[];
   /** The tunnel's resolvers (and their known egress): when given, every other resolver is a leak. */
@@ -40,8 +41,9 @@ export function judgeDns(input: DnsInput): Judgement {
   const resolvers = [...counts].map(([ip, names]) => ({ ip, names, role: roleOfResolver(ip, input) }));
   const evidence: Record<string, unknown> = {
     resolvers,
-    namesResolved: input.names - input.failures.length,
-    namesTried: input.names,
+    names: input.names,
+    namesResolved: input.names.length - input.failures.length,
+    namesTried: input.names.length,
     failures: input.failures,
     tunnelResolvers: input.tunnelResolvers,
     yours: input.yours,
@@ -125,9 +127,11 @@ export async function probeDns(probe: DnsProbeInput, context: LeakContext): Prom
   const opts = { signal: probe.signal, socks5: probe.socks5 };
   const failures: string[] = [];
   const seen: string[] = [];
+  const names: string[] = [];
   await Promise.all(
     Array.from({ length: probe.names }, async () => {
       const name = await newLeakName(probe.leakServerUrl, opts);
+      names.push(name);
       try {
         await resolveOne(name, probe);
       } catch (err) {
@@ -144,5 +148,5 @@ export async function probeDns(probe: DnsProbeInput, context: LeakContext): Prom
   // SOCKS proxy they are not asked at all.
   const system = probe.socks5 === undefined ? systemResolvers([...tunnelResolvers, ...exits]) : [];
   const yours = [...ipSet([...(context.baseline?.resolvers ?? []), ...system])];
-  return judgeDns({ network: context.network, seen, names: probe.names, failures, tunnelResolvers, exits, yours });
+  return judgeDns({ network: context.network, seen, names, failures, tunnelResolvers, exits, yours });
 }

@@ -107,6 +107,9 @@ describe.skipIf(!isRoot)('leak suite in the lab: no tunnel and WireGuard (needs 
     });
     expect(verdictOf(out, 'exitIp').evidence).toMatchObject({ v4: a().vpn, v6: a().vpnV6 });
     expect(verdictOf(out, 'dns').evidence.resolvers).toEqual([expect.objectContaining({ ip: a().publicResolver, role: 'tunnel' })]);
+    // Cross-checked with the ISP resolver's own log: it never saw the test names.
+    const names = verdictOf(out, 'dns').evidence.names as string[];
+    expect(lab.resolverQueries('isp').filter((q) => names.includes(q.name))).toEqual([]);
     expect(verdictOf(out, 'webrtc').summary).toContain(a().vpn);
   });
 
@@ -122,6 +125,8 @@ describe.skipIf(!isRoot)('leak suite in the lab: no tunnel and WireGuard (needs 
     expect(dns.verdict).toBe('leaked');
     expect(dns.summary).toContain(a().ispResolver);
     expect(dns.evidence.resolvers).toEqual([expect.objectContaining({ ip: a().ispResolver, role: 'yours' })]);
+    const names = dns.evidence.names as string[];
+    expect(new Set(lab.resolverQueries('isp').filter((q) => names.includes(q.name)).map((q) => q.from))).toEqual(new Set([a().client]));
     const probe = verdictOf(out, 'outOfTunnel');
     expect(probe.verdict).toBe('leaked');
     expect(probe.evidence.hops).toContainEqual(expect.objectContaining({ ttl: 1, outcome: 'time-exceeded', from: a().ispLan }));

@@ -9,7 +9,7 @@ const EXIT = '10.7.4.16';
 const input = (over: Partial<DnsInput> = {}): DnsInput => ({
   network: 'wireguard',
   seen: [TUNNEL, TUNNEL, TUNNEL],
-  names: 3,
+  names: ['a.leak.lab', 'b.leak.lab', 'c.leak.lab'],
   failures: [],
   tunnelResolvers: [TUNNEL],
   exits: [],
