@@ -11,8 +11,8 @@ import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LeakVerdict } from '../../app/domain/index.js';
-import { parseNftTableJson } from '../../app/firewall/index.js';
-import { runLeakSuite, type LeakSuiteOptions, type TunnelInterrupter } from '../../app/leaks/index.js';
+import { buildFirewallRuleset, parseNftTableJson } from '../../app/firewall/index.js';
+import { runLeakSuite, type LeakBaseline, type LeakContext, type LeakSuiteOptions, type TunnelInterrupter } from '../../app/leaks/index.js';
 import type { LabNamespace } from './addresses.js';
 import type { Lab } from './lab.js';
 import { repoRoot } from './process.js';
@@ -144,6 +144,52 @@ export async function runLeakSuiteIn(lab: Lab, input: RunnerInput, ns: LabNamesp
     timeoutMs: 60_000,
   });
   return JSON.parse(r.stdout) as RunnerOutput;
+}
+
+/** Points the namespace's resolv.conf at `ip`, in place (it is a bind mount), as wg-quick's resolvconf does. */
+export async function setLabResolver(lab: Lab, ip: string, ns: LabNamespace = 'client'): Promise<void> {
+  await lab.exec(ns, ['tee', '/etc/resolv.conf'], { input: `nameserver ${ip}\n` });
+}
+
+/** Burrow's own kill-switch ruleset (app/firewall) for the lab's WireGuard tunnel on `wg0`, applied in `client`. */
+export async function applyLabKillSwitch(lab: Lab, opts: { ipv6InTunnel: boolean; ifname?: string; fwmark?: number }): Promise<void> {
+  const a = lab.addresses;
+  const ruleset = buildFirewallRuleset({
+    kind: 'tunnel',
+    tunnelInterface: opts.ifname ?? 'wg0',
+    endpoints: [{ ip: a.vpn, port: 51820, proto: 'udp' }],
+    fwmark: opts.fwmark ?? 51820,
+    dnsServers: [a.publicResolver],
+    allowLan: false,
+    ipv6InTunnel: opts.ipv6InTunnel,
+    tunnelAddresses: [a.vpnTunnelClient, a.vpnTunnelClientV6],
+  });
+  await lab.exec('client', ['nft', '-f', '-'], { input: ruleset });
+}
+
+export async function clearLabFirewall(lab: Lab): Promise<void> {
+  await lab.exec('client', ['nft', 'delete', 'table', 'inet', 'burrow'], { check: false });
+}
+
+/** What the host would know with the lab's WireGuard profile connected on `wg0`. */
+export function labWireguardContext(lab: Lab, opts: { carriesIpv6?: boolean; baseline?: LeakBaseline | undefined } = {}): LeakContext {
+  const a = lab.addresses;
+  return {
+    network: 'wireguard',
+    expectedExit: { addresses: [a.vpn, a.vpnV6], label: 'the VPN server' },
+    tunnelDns: [a.publicResolver],
+    tunnelCarriesIpv6: opts.carriesIpv6 ?? true,
+    tunnelInterface: 'wg0',
+    tunnelAddresses: [a.vpnTunnelClient, a.vpnTunnelClientV6],
+    tunnelEndpoint: a.vpn,
+    physicalInterface: lab.interfaces.client,
+    ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
+  };
+}
+
+/** What Chromium reports by default: an mDNS host name, plus whatever leakd's STUN reflects (v4 and v6). */
+export function labWebrtc(lab: Lab, hostCandidates = ['5e1c2a7b-8d2e-4c1f-9f0a-1b2c3d4e5f60.local']): NonNullable<RunnerInput['webrtc']> {
+  return { stun: [lab.leakd.stun, lab.leakd.stunV6], hostCandidates };
 }
 
 /** The verdict of one test, or a readable failure. */

@@ -3,10 +3,11 @@
 // broken setup that proves the test can fail: resolver back to the ISP outside the firewall, an IPv4-only
 // tunnel, a split tunnel, no kill switch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFirewallRuleset } from '../../app/firewall/index.js';
 import { baselineFromVerdicts, type LeakBaseline, type LeakContext } from '../../app/leaks/index.js';
 import { startLab, type Lab } from './lab.js';
-import { runLeakSuiteIn, verdictOf, type RunnerInput, type RunnerOutput } from './leak-runner.js';
+import {
+  applyLabKillSwitch, clearLabFirewall, labWebrtc, labWireguardContext, runLeakSuiteIn, setLabResolver, verdictOf, type RunnerOutput,
+} from './leak-runner.js';
 import { wgQuickUp, type WgQuickTunnel } from './wg-quick.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -25,40 +26,11 @@ describe.skipIf(!isRoot)('leak suite in the lab: no tunnel and WireGuard (needs 
 
   const a = () => lab.addresses;
   const server = () => ({ leakServerUrl: lab.leakd.url, leakServerUrlV6: lab.leakd.urlV6 });
-  /** What Chromium reports by default: an mDNS host name, plus whatever leakd's STUN reflects. */
-  const webrtc = (hostCandidates = ['5e1c2a7b-8d2e-4c1f-9f0a-1b2c3d4e5f60.local']): RunnerInput['webrtc'] => ({
-    stun: [lab.leakd.stun, lab.leakd.stunV6],
-    hostCandidates,
-  });
-  const setResolver = async (ip: string): Promise<void> => {
-    // In place (resolv.conf is a bind mount of /etc/netns/<ns>/resolv.conf), as wg-quick's resolvconf does.
-    await lab.exec('client', ['tee', '/etc/resolv.conf'], { input: `nameserver ${ip}\n` });
-  };
-  const killSwitch = async (ipv6InTunnel: boolean): Promise<void> => {
-    const ruleset = buildFirewallRuleset({
-      kind: 'tunnel',
-      tunnelInterface: 'wg0',
-      endpoints: [{ ip: a().vpn, port: 51820, proto: 'udp' }],
-      fwmark: FWMARK,
-      dnsServers: [a().publicResolver],
-      allowLan: false,
-      ipv6InTunnel,
-      tunnelAddresses: [a().vpnTunnelClient, a().vpnTunnelClientV6],
-    });
-    await lab.exec('client', ['nft', '-f', '-'], { input: ruleset });
-  };
-  const clearFirewall = () => lab.exec('client', ['nft', 'delete', 'table', 'inet', 'burrow'], { check: false });
-  const wgContext = (carriesV6 = true): LeakContext => ({
-    network: 'wireguard',
-    expectedExit: { addresses: [a().vpn, a().vpnV6], label: 'the VPN server' },
-    tunnelDns: [a().publicResolver],
-    tunnelCarriesIpv6: carriesV6,
-    tunnelInterface: 'wg0',
-    tunnelAddresses: [a().vpnTunnelClient, a().vpnTunnelClientV6],
-    tunnelEndpoint: a().vpn,
-    physicalInterface: lab.interfaces.client,
-    ...(baseline !== undefined ? { baseline } : {}),
-  });
+  const webrtc = () => labWebrtc(lab);
+  const setResolver = (ip: string) => setLabResolver(lab, ip);
+  const killSwitch = (ipv6InTunnel: boolean) => applyLabKillSwitch(lab, { ipv6InTunnel, fwmark: FWMARK });
+  const clearFirewall = () => clearLabFirewall(lab);
+  const wgContext = (carriesIpv6 = true): LeakContext => labWireguardContext(lab, { carriesIpv6, baseline });
   /** Runs `body` with a tunnel up; always takes tunnel, firewall and resolver back down. */
   const withTunnel = async <T>(conf: string, body: (t: WgQuickTunnel) => Promise<T>): Promise<T> => {
     const tunnel = await wgQuickUp(lab, 'client', conf);
