@@ -38,6 +38,8 @@ export const TunnelStateSchema = z.discriminatedUnion('state', [
     attempt: z.number().int().min(1),
     progress: ProgressSchema.optional(),
     since: z.iso.datetime(),
+    /** True while the kill switch blocks everything but the tunnel being built. */
+    blocking: z.boolean().optional(),
   }),
   z.object({
     state: z.literal('connected'),
@@ -53,6 +55,8 @@ export const TunnelStateSchema = z.discriminatedUnion('state', [
     next: TargetSchema.optional(),
     /** With then=block: why the tunnel is being torn down. */
     cause: ErrorInfoSchema.optional(),
+    /** True while the kill switch blocks everything (always so when switching networks with it on). */
+    blocking: z.boolean().optional(),
   }),
   z.object({
     state: z.literal('error'),

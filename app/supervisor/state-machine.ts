@@ -41,7 +41,15 @@ function disconnected(policy: StatePolicy): TunnelState {
   return { state: 'disconnected', lockedDown: policy.lockdown };
 }
 
+/** The next state, with `blocking` set on connecting/disconnecting from the kill-switch policy. */
 export function transition(state: TunnelState, event: SupervisorEvent, policy: StatePolicy): TunnelState {
+  const next = nextState(state, event, policy);
+  if (next.state !== 'connecting' && next.state !== 'disconnecting') return next;
+  const blocking = policy.killSwitch || policy.lockdown;
+  return next.blocking === blocking ? next : { ...next, blocking };
+}
+
+function nextState(state: TunnelState, event: SupervisorEvent, policy: StatePolicy): TunnelState {
   const illegal = (): never => {
     throw new IllegalTransitionError(state.state, event.type);
   };

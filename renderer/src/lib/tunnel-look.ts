@@ -23,7 +23,7 @@ export function describeTunnel(state: TunnelState): TunnelLook {
       return {
         label: 'Connecting',
         tone: 'info',
-        blocking: false,
+        blocking: state.blocking === true,
         sentence: `Connecting to ${state.target.profileName} (${NETWORK_LABELS[state.target.network]})${state.attempt > 1 ? `, attempt ${state.attempt}` : ''}.`,
       };
     case 'connected':
@@ -37,7 +37,7 @@ export function describeTunnel(state: TunnelState): TunnelLook {
       return {
         label: state.then === 'reconnect' ? 'Switching' : 'Disconnecting',
         tone: 'info',
-        blocking: false,
+        blocking: state.blocking === true,
         sentence:
           state.then === 'reconnect' && state.next
             ? `Leaving ${state.target.profileName} for ${state.next.profileName} (${NETWORK_LABELS[state.next.network]}).`

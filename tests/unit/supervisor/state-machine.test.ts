@@ -84,7 +84,18 @@ const illegal: Array<[from: TunnelState, event: SupervisorEvent]> = [
 
 describe('tunnel state machine', () => {
   it.each(legal)('%s', (_name, from, event, policy, expected) => {
-    expect(transition(from, event, policy)).toEqual(expected);
+    const withBlocking =
+      expected.state === 'connecting' || expected.state === 'disconnecting'
+        ? { ...expected, blocking: policy.killSwitch || policy.lockdown }
+        : expected;
+    expect(transition(from, event, policy)).toEqual(withBlocking);
+  });
+
+  it('marks connecting and disconnecting as blocking exactly when the kill switch or lockdown is on', () => {
+    expect(transition(disconnected, connectHome, killSwitch)).toMatchObject({ state: 'connecting', blocking: true });
+    expect(transition(disconnected, connectHome, open)).toMatchObject({ state: 'connecting', blocking: false });
+    expect(transition(connected, connectTor, lockdown)).toMatchObject({ state: 'disconnecting', blocking: true });
+    expect(transition(connected, disconnect, open)).toMatchObject({ state: 'disconnecting', blocking: false });
   });
 
   it.each(illegal)('refuses %o + %o', (from, event) => {
