@@ -12,20 +12,27 @@ export interface HopInfo {
   country: string | undefined;
 }
 
+/** Purposes of circuits that carry the person's streams (tor 0.4.8+ links exit circuits with conflux). */
+const USER_PURPOSES = new Set(['GENERAL', 'CONFLUX_LINKED', 'CONFLUX_UNLINKED']);
+
 /** A circuit for the person's own traffic: built, general purpose, not internal (directory, onion). */
 export function isUserCircuit(circuit: CircuitInfo): boolean {
   return (
     circuit.status === 'BUILT' &&
-    (circuit.purpose === undefined || circuit.purpose === 'GENERAL') &&
+    (circuit.purpose === undefined || USER_PURPOSES.has(circuit.purpose)) &&
     !circuit.buildFlags.includes('IS_INTERNAL') &&
     !circuit.buildFlags.includes('ONEHOP_TUNNEL') &&
     circuit.path.length >= 2
   );
 }
 
-/** The newest user circuit tor has (highest id: ids grow), or undefined. */
-export function newestUserCircuit(circuits: readonly CircuitInfo[]): CircuitInfo | undefined {
-  return [...circuits].filter(isUserCircuit).sort((a, b) => Number(b.id) - Number(a.id))[0];
+/**
+ * The circuit to show: the one the latest stream used, while it is still built; else the newest user
+ * circuit (ids grow), or undefined.
+ */
+export function currentUserCircuit(circuits: readonly CircuitInfo[], lastStreamCircuit?: string): CircuitInfo | undefined {
+  const usable = circuits.filter(isUserCircuit);
+  return usable.find((circuit) => circuit.id === lastStreamCircuit) ?? usable.sort((a, b) => Number(b.id) - Number(a.id))[0];
 }
 
 /** `r nickname identity digest date time IP ORPort DirPort` in a GETINFO ns/id/… answer. */
@@ -95,9 +102,9 @@ export function connectionDetails(input: DetailsInput): ConnectionDetails {
   return details;
 }
 
-/** The newest user circuit, described; undefined when tor has none yet. */
-export async function currentHops(client: TorControlClient, bridges: readonly BridgeLine[]): Promise<HopInfo[] | undefined> {
+/** The current user circuit, described; undefined when tor has none yet. */
+export async function currentHops(client: TorControlClient, bridges: readonly BridgeLine[], lastStreamCircuit?: string): Promise<HopInfo[] | undefined> {
   const status = await optionalInfo(client, 'circuit-status');
-  const circuit = status === undefined ? undefined : newestUserCircuit(parseCircuitStatus(status));
+  const circuit = status === undefined ? undefined : currentUserCircuit(parseCircuitStatus(status), lastStreamCircuit);
   return circuit === undefined ? undefined : describeHops(client, circuit, bridges);
 }

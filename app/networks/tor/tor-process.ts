@@ -11,6 +11,13 @@ export interface TorExit {
 
 const KEEP_LINES = 200;
 
+/** Warnings tor gives for every private network or root run: true, known, and no help in an error message. */
+export const ROUTINE_WARNINGS = [/TestingTorNetwork is set/, /You have used DirAuthority or AlternateDirAuthority/, /You are running Tor as root/];
+
+export function isRoutineWarning(line: string): boolean {
+  return ROUTINE_WARNINGS.some((pattern) => pattern.test(line));
+}
+
 /** A minimal environment: tor needs no proxy variables, tokens or locale of the host. */
 export function torEnv(home: string): Record<string, string> {
   return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: 'C' };
@@ -72,7 +79,7 @@ export class TorProcess {
 
   /** The most telling line for an error message: the last [warn] (tor's [err] is mostly "see warnings above"), else [err]. */
   lastProblem(): string | undefined {
-    const pick = (level: string): string | undefined => [...this.lines].reverse().find((line) => line.includes(`[${level}]`));
+    const pick = (level: string): string | undefined => [...this.lines].reverse().find((line) => line.includes(`[${level}]`) && !isRoutineWarning(line));
     const line = pick('warn') ?? pick('err');
     return line?.replace(/^.*?\[(err|warn)\]\s*/, '').slice(0, 300);
   }
@@ -103,7 +110,8 @@ export class TorProcess {
     if (log.includes('another Tor process is running with the same data directory')) {
       return new BurrowError('conflict', 'Another tor is using Burrow\'s Tor data directory. Stop it, then connect again.', evidence);
     }
-    const said = this.lastProblem();
+    // Killed by a signal, tor said nothing about why: its last warning would only mislead.
+    const said = exit?.signal ? undefined : this.lastProblem();
     return new BurrowError('helper_failed', `Tor stopped ${when} (${how})${said === undefined ? '.' : `: ${said}`}`, evidence);
   }
 

@@ -9,9 +9,11 @@ import { connectionDetails, currentHops, isUserCircuit } from './circuit-details
 import type { CheckedTorConfig } from './config.js';
 import { parseBootstrapProgress, TorControlClient, type TorEvent } from './control/index.js';
 import type { LaunchedTor } from './launcher.js';
+import { isRoutineWarning } from './tor-process.js';
 
 const CONTROL_SOCKET_TIMEOUT_MS = 20_000;
 const TICK_MS = 250;
+const CIRCUIT_WAIT_MS = 3000;
 
 export interface SessionOptions {
   launched: LaunchedTor;
@@ -26,6 +28,8 @@ export class ActiveTor {
   private closing = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private lastDetails: ConnectionDetails | undefined;
+  /** The circuit the latest stream went out on: what "the current circuit" means to a person. */
+  private lastStreamCircuit: string | undefined;
 
   private constructor(
     private readonly client: TorControlClient,
@@ -40,7 +44,7 @@ export class ActiveTor {
     const { launched, session } = options;
     const now = options.now ?? Date.now;
     const stopLog = launched.onLog((line) => {
-      if (/\[(warn|err)\]/.test(line)) session.log('warn', `tor: ${line.replace(/^.*?\[(warn|err)\]\s*/, '')}`);
+      if (/\[(warn|err)\]/.test(line)) session.log(isRoutineWarning(line) ? 'debug' : 'warn', `tor: ${line.replace(/^.*?\[(warn|err)\]\s*/, '')}`);
     });
     let client: TorControlClient | undefined;
     try {
@@ -103,7 +107,7 @@ export class ActiveTor {
         );
         // Whatever tor did before we subscribed counts too (a warm start can be far along already).
         this.client
-          .setEvents(['STATUS_CLIENT', 'CIRC'])
+          .setEvents(['STATUS_CLIENT', 'CIRC', 'STREAM'])
           .then(() => this.client.getInfo('status/bootstrap-phase'))
           .then((phase) => {
             const status = parseBootstrapProgress(phase);
@@ -119,9 +123,19 @@ export class ActiveTor {
     this.up = true;
     this.client.onEvent((event) => {
       if (event.type === 'CIRC' && isUserCircuit(event.circuit)) this.scheduleRefresh();
+      if (event.type === 'STREAM' && event.stream.status === 'SUCCEEDED' && event.stream.circuitId !== '0' && event.stream.circuitId !== this.lastStreamCircuit) {
+        this.lastStreamCircuit = event.stream.circuitId;
+        this.scheduleRefresh();
+      }
     });
     this.watchDeath();
-    return this.details();
+    // At 100% tor may still be finishing its first exit circuit; give it a moment for the details.
+    let details = await this.details();
+    for (let waited = 0; details.exitIp === undefined && waited < CIRCUIT_WAIT_MS && !this.closing; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      details = await this.details();
+    }
+    return details;
   }
 
   /** After connect: tor's death (or a dropped control connection) is reported once through session.lost. */
@@ -160,7 +174,8 @@ export class ActiveTor {
   }
 
   async details(): Promise<ConnectionDetails> {
-    const hops = await currentHops(this.client, this.config.useBridges ? this.config.parsedBridges : []).catch(() => undefined);
+    const bridges = this.config.useBridges ? this.config.parsedBridges : [];
+    const hops = await currentHops(this.client, bridges, this.lastStreamCircuit).catch(() => undefined);
     const details = connectionDetails({
       mode: this.config.mode,
       socks: this.launched.socksAddress,
