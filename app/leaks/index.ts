@@ -1,7 +1,8 @@
 // The leak tests (app/leaks): exit IP, DNS, IPv6, WebRTC, out-of-tunnel and kill-switch probes, each a typed
 // verdict with its evidence and a sentence a person understands. The host calls runLeakSuite with what it
 // knows (LeakContext) and stores the verdicts; the judging functions are pure and exported for tests.
-export { runLeakSuite, DEFAULT_DEADLINES, DEFAULT_TESTS, type SuiteDeps } from './suite.js';
+export { runLeakSuite, leakServerProblem, DEFAULT_DEADLINES, DEFAULT_TESTS, type SuiteDeps } from './suite.js';
+export { physicalInterfaceFor, parseRouteGet } from './physical-route.js';
 export { baselineFromVerdicts } from './baseline.js';
 export type { LeakBaseline, LeakContext, LeakSuiteOptions, TunnelInterrupter } from './types.js';
 export { judgeExitIp, type ExitIpInput, type ExitObservation } from './exit-ip.js';

@@ -9,6 +9,7 @@ import { judgeIpv6 } from './ipv6-leak.js';
 import { errorText, notTested, type Judgement } from './judgement.js';
 import { probeKillSwitch } from './kill-switch.js';
 import { probeOutOfTunnel, type RunPing } from './out-of-tunnel.js';
+import { physicalInterfaceFor } from './physical-route.js';
 import type { LeakSuiteOptions } from './types.js';
 import { judgeWebrtc } from './webrtc.js';
 
@@ -30,9 +31,22 @@ export interface SuiteDeps {
   runPing?: RunPing;
   local?: typeof localAddresses;
   resolve?: ResolveName;
+  findInterface?: typeof physicalInterfaceFor;
 }
 
 type Probe = (signal: AbortSignal) => Promise<Judgement>;
+
+/** Why the leak server URL cannot be used, or undefined when it can. */
+export function leakServerProblem(url: string): string | undefined {
+  if (url.trim() === '') return 'No leak server is set: choose one in Settings (the leak tests ask it what it sees).';
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return undefined;
+  } catch {
+    // fall through
+  }
+  return `The leak server address "${url}" is not an http(s) URL: correct it in Settings.`;
+}
 
 export async function runLeakSuite(options: LeakSuiteOptions, deps: SuiteDeps = {}): Promise<LeakVerdict[]> {
   const now = options.now ?? (() => new Date());
@@ -42,6 +56,8 @@ export async function runLeakSuite(options: LeakSuiteOptions, deps: SuiteDeps = 
   const own = [...local.v4, ...local.v6];
   const ownWithBaseline = [...own, ...[ctx.baseline?.v4, ctx.baseline?.v6].filter((ip): ip is string => ip !== undefined)];
   const server = { leakServerUrl: options.leakServerUrl, socks5: options.socks5 };
+  const serverProblem = leakServerProblem(options.leakServerUrl);
+  const needsServer = new Set<LeakTestKind>(['exitIp', 'dns', 'ipv6', 'killSwitch']);
 
   const probes: Record<LeakTestKind, Probe> = {
     exitIp: (signal) => probeExitIp({ ...server, leakServerUrlV6: options.leakServerUrlV6, signal }, ctx, own),
@@ -59,8 +75,12 @@ export async function runLeakSuite(options: LeakSuiteOptions, deps: SuiteDeps = 
     },
     webrtc: () =>
       Promise.resolve(judgeWebrtc({ network: ctx.network, candidates: ctx.webrtcCandidates, own: ownWithBaseline, tunnelAddresses: ctx.tunnelAddresses ?? [] })),
-    outOfTunnel: (signal) =>
-      probeOutOfTunnel({ network: ctx.network, endpoint: ctx.tunnelEndpoint, physicalInterface: ctx.physicalInterface, signal }, deps.runPing),
+    outOfTunnel: async (signal) => {
+      const endpoint = ctx.tunnelEndpoint;
+      const physicalInterface =
+        ctx.physicalInterface ?? (ctx.network !== null && endpoint !== undefined ? await (deps.findInterface ?? physicalInterfaceFor)(endpoint, signal) : undefined);
+      return probeOutOfTunnel({ network: ctx.network, endpoint, physicalInterface, signal }, deps.runPing);
+    },
     killSwitch: (signal) => probeKillSwitch({ network: ctx.network, leakServerUrl: options.leakServerUrl, tunnel: options.tunnel, signal }),
   };
 
@@ -73,7 +93,7 @@ export async function runLeakSuite(options: LeakSuiteOptions, deps: SuiteDeps = 
     let judgement: Judgement;
     try {
       if (signal.aborted) throw signal.reason;
-      judgement = await probes[test](signal);
+      judgement = serverProblem !== undefined && needsServer.has(test) ? notTested(serverProblem) : await probes[test](signal);
     } catch (err) {
       if (options.signal?.aborted === true) judgement = notTested('Cancelled before it finished.');
       else if (deadline.aborted) judgement = notTested(`Did not finish within ${Math.round(deadlineMs / 100) / 10} s, so it says nothing either way.`);

@@ -88,7 +88,8 @@ describe.skipIf(!isRoot)('leak suite in the lab: no tunnel and WireGuard (needs 
   it('anti-test: the resolver switched back to the ISP’s, outside any firewall: the DNS test names the ISP resolver, the probe finds the way around', async () => {
     const out = await withTunnel(lab.wireguard?.clientConf ?? '', async () => {
       await setResolver(a().ispResolver);
-      return runLeakSuiteIn(lab, { suite: { ...server(), context: wgContext(), tests: ['exitIp', 'dns', 'outOfTunnel'] } });
+      // No physical interface given: the suite finds it from the route to the endpoint (fwmark 51820).
+      return runLeakSuiteIn(lab, { suite: { ...server(), context: { ...wgContext(), physicalInterface: undefined }, tests: ['exitIp', 'dns', 'outOfTunnel'] } });
     });
     // The tunnel itself works: the exit is the VPN's...
     expect(verdictOf(out, 'exitIp').verdict).toBe('passed');
@@ -101,6 +102,7 @@ describe.skipIf(!isRoot)('leak suite in the lab: no tunnel and WireGuard (needs 
     expect(new Set(lab.resolverQueries('isp').filter((q) => names.includes(q.name)).map((q) => q.from))).toEqual(new Set([a().client]));
     const probe = verdictOf(out, 'outOfTunnel');
     expect(probe.verdict).toBe('leaked');
+    expect(probe.evidence.interface).toBe(lab.interfaces.client);
     expect(probe.evidence.hops).toContainEqual(expect.objectContaining({ ttl: 1, outcome: 'time-exceeded', from: a().ispLan }));
   });
 

@@ -1,7 +1,7 @@
 // runLeakSuite: which tests run, deadlines, cancellation, stamping, order; against the real leakd on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leakd } from '../../../app/leakd/server.js';
-import { runLeakSuite, type SuiteDeps } from '../../../app/leaks/index.js';
+import { leakServerProblem, parseRouteGet, runLeakSuite, type SuiteDeps } from '../../../app/leaks/index.js';
 import type { RunPing } from '../../../app/leaks/out-of-tunnel.js';
 import { loopbackLeakd } from './loopback.js';
 
@@ -99,5 +99,43 @@ describe('runLeakSuite', () => {
       { local: noInterfaces, resolve },
     );
     expect(v).toMatchObject({ test: 'webrtc', verdict: 'leaked', network: 'wireguard' });
+  });
+});
+
+describe('the leak server setting', () => {
+  it('unset or not http(s): the tests that need it say so, the others still run', async () => {
+    const verdicts = await runLeakSuite(
+      { leakServerUrl: '', context: { network: null, webrtcCandidates: [] }, tests: ['exitIp', 'dns', 'ipv6', 'webrtc'] },
+      { local: noInterfaces, resolve },
+    );
+    expect(verdicts.map((v) => v.verdict)).toEqual(['not_tested', 'not_tested', 'not_tested', 'passed']);
+    expect(verdicts[0]?.summary).toBe(leakServerProblem(''));
+    expect(leakServerProblem('ftp://x')).toMatch(/not an http\(s\) URL/);
+    expect(leakServerProblem('https://leak.example.org')).toBeUndefined();
+  });
+
+  it('finds the physical interface from the route to the endpoint when the host does not say', async () => {
+    const argvs: string[][] = [];
+    const [v] = await runLeakSuite(
+      { leakServerUrl: 'http://127.0.0.1:9', context: { network: 'wireguard', tunnelEndpoint: '192.0.2.1' }, tests: ['outOfTunnel'] },
+      {
+        local: noInterfaces,
+        findInterface: (endpoint) => Promise.resolve(endpoint === '192.0.2.1' ? 'eth7' : undefined),
+        runPing: (argv) => {
+          argvs.push(argv);
+          return Promise.resolve({ stdout: '1 packets transmitted, 0 received, 100% packet loss', stderr: '' });
+        },
+      },
+    );
+    expect(v).toMatchObject({ verdict: 'passed', evidence: { interface: 'eth7' } });
+    expect(argvs.every((a) => a.includes('eth7'))).toBe(true);
+  });
+});
+
+describe('parseRouteGet', () => {
+  it('reads the device of `ip -j route get`', () => {
+    expect(parseRouteGet('[{"dst":"10.9.3.2","gateway":"10.9.1.1","dev":"blabci","prefsrc":"10.9.1.2","flags":[],"uid":0,"cache":[]}]')).toBe('blabci');
+    expect(parseRouteGet('')).toBeUndefined();
+    expect(parseRouteGet('[]')).toBeUndefined();
   });
 });
