@@ -16,7 +16,7 @@ import {
   SettingsSchema,
   TunnelStateSchema,
 } from '../domain/index.js';
-import { ComparisonSchema } from './comparison.js';
+import { ComparisonSchema, MeasureAllRequestSchema, MeasureAllResultSchema } from './comparison.js';
 import { SnapshotSchema } from './snapshot.js';
 
 /** Imported profile files are small; anything larger is not a profile. */
@@ -73,6 +73,12 @@ export const commands = {
     'Connection history, past leak verdicts and measurements.',
   ),
   getComparison: command(Empty, ComparisonSchema, 'What each network buys in privacy and costs in speed, measured here.'),
+  measureAll: command(
+    MeasureAllRequestSchema,
+    MeasureAllResultSchema,
+    'Connect to each profile in turn (through the kill switch), measure and store, then return to where you were.',
+  ),
+  cancelMeasurement: command(Empty, z.object({ cancelled: z.boolean() }), 'Stop a running Measure all; it still returns to where you were.'),
   getLogs: command(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(), z.array(LogEntrySchema), 'Recent log lines.'),
 } as const;
 

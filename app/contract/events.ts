@@ -1,6 +1,7 @@
 // Every event the host pushes. Front doors keep their view current from these after one snapshot.
 import { z } from 'zod';
 import { LeakVerdictSchema, LogEntrySchema, ProfileSummarySchema, SettingsSchema, TunnelStateSchema } from '../domain/index.js';
+import { MeasureProgressSchema } from './comparison.js';
 
 export const events = {
   state: TunnelStateSchema,
@@ -8,6 +9,8 @@ export const events = {
   profiles: z.array(ProfileSummarySchema),
   leakResult: LeakVerdictSchema,
   log: LogEntrySchema,
+  /** While Measure all runs: which profile, which phase. */
+  measureProgress: MeasureProgressSchema,
 } as const;
 
 export type Events = typeof events;

@@ -1,17 +1,21 @@
 // The HTTP side of leakd: `/json` echoes the caller's address (the exit-IP check), `/dns/<name>` lists
 // the resolvers that asked for a name (the DNS-leak check), `/name` hands out a fresh random name in the
-// zone. JSON only, CORS open: the renderer's leak page calls it from a browser context.
+// zone, `/download?bytes=N` streams noise for throughput measurements (download.ts). JSON otherwise, CORS
+// open: the renderer's leak page calls it from a browser context.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ipFamily, normaliseIp, rateKey, type HostPort } from './ip.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { ResolverLog } from './resolver-log.js';
 import { inZone } from './dns-zone.js';
+import { parseDownloadBytes, streamDownload, type DownloadGate } from './download.js';
 
 export interface HttpContext {
   zone: string | undefined;
   log: ResolverLog;
   limiter: RateLimiter;
+  /** Without it, `/download` answers 404. */
+  downloads?: DownloadGate;
 }
 
 export interface HttpService {
@@ -45,13 +49,31 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
     send(res, 405, { error: 'only GET' });
     return;
   }
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
   if (path === '/' || path === '/json') {
     send(res, 200, { ip, family: ipFamily(ip) ?? 'unknown', port: req.socket.remotePort ?? 0 });
     return;
   }
   if (path === '/health') {
     send(res, 200, { ok: true, names: ctx.log.size });
+    return;
+  }
+  if (path === '/download') {
+    const gate = ctx.downloads;
+    if (gate === undefined) {
+      send(res, 404, { error: 'this leakd serves no downloads' });
+      return;
+    }
+    const bytes = parseDownloadBytes(query, gate.maxBytes);
+    if (typeof bytes === 'string') {
+      send(res, 400, { error: bytes });
+      return;
+    }
+    if (!gate.tryAcquire()) {
+      send(res, 503, { error: `busy: at most ${gate.maxConcurrent} downloads at once` });
+      return;
+    }
+    streamDownload(res, bytes, gate, req.method === 'HEAD');
     return;
   }
   if (ctx.zone === undefined) {
@@ -74,7 +96,7 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
     send(res, 200, { name, resolvers: ctx.log.lookup(name) });
     return;
   }
-  send(res, 404, { error: 'unknown path; try /json, /name or /dns/<name>' });
+  send(res, 404, { error: 'unknown path; try /json, /name, /dns/<name> or /download?bytes=N' });
 }
 
 export async function listenHttp(at: HostPort, ctx: HttpContext, onError: (message: string) => void): Promise<HttpService> {

@@ -2,6 +2,7 @@
 // (the resolver log, the rate limiters) lives here so every listener sees the same records.
 import { buildErrorResponse, buildResponse, parseQuery } from './dns-packet.js';
 import { decide } from './dns-zone.js';
+import { DEFAULT_DOWNLOADS, DownloadGate } from './download.js';
 import { listenHttp, type HttpService } from './http-service.js';
 import { formatHostPort, type HostPort } from './ip.js';
 import { RateLimiter } from './rate-limit.js';
@@ -25,6 +26,9 @@ export interface LeakdConfig {
   /** Per caller (per /64 for IPv6), per service kind. */
   ratePerSecond: number;
   rateBurst: number;
+  /** `/download`: largest body, and how many may run at once (all callers together). */
+  maxDownloadBytes?: number;
+  maxConcurrentDownloads?: number;
   onError?: (message: string) => void;
 }
 
@@ -67,6 +71,10 @@ export async function startLeakd(config: LeakdConfig): Promise<Leakd> {
   // Separate budgets per kind, so a STUN flood cannot starve the same caller's DNS or HTTP.
   const limiter = () => new RateLimiter({ perSecond: config.ratePerSecond, burst: config.rateBurst, maxKeys: 100_000 });
   const httpLimiter = limiter();
+  const downloads = new DownloadGate(
+    config.maxDownloadBytes ?? DEFAULT_DOWNLOADS.maxBytes,
+    config.maxConcurrentDownloads ?? DEFAULT_DOWNLOADS.maxConcurrent,
+  );
   const dnsLimiter = limiter();
   const stunLimiter = limiter();
   const opened: { close(): Promise<void> }[] = [];
@@ -77,7 +85,7 @@ export async function startLeakd(config: LeakdConfig): Promise<Leakd> {
   sweeper.unref();
   try {
     for (const at of config.http) {
-      const service = await listenHttp(at, { zone, log, limiter: httpLimiter }, onError);
+      const service = await listenHttp(at, { zone, log, limiter: httpLimiter, downloads }, onError);
       opened.push(service);
       httpServices.push(service);
     }

@@ -32,6 +32,7 @@ export function applyEvent(view: DesktopView, event: EventName, payload: unknown
     case 'leakResult':
       return { kind: 'leak', verdict: payload as LeakVerdict, view };
     case 'log':
+    case 'measureProgress':
       return { kind: 'none', view };
   }
 }
