@@ -3,9 +3,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BurrowError, NetworkKindSchema } from '../domain/index.js';
-import { MAX_PROFILE_BYTES, type ContractClient } from '../contract/index.js';
+import { MAX_PROFILE_BYTES, type CommandRequest, type ContractClient } from '../contract/index.js';
 import { defaultControlPath } from '../host/control-server.js';
 import { connectControl } from './control-client.js';
+import { formatComparison, formatMeasureResult, formatProgress } from './compare-output.js';
 import { formatProfiles, formatSettings, formatState, statusSummary } from './format.js';
 import { EXIT, printJson, reportError, UsageError } from './output.js';
 import { parseSettingsAssignments } from './settings-args.js';
@@ -35,6 +36,29 @@ function readProfileFile(path: string): string {
   }
   if (size > MAX_PROFILE_BYTES) throw new BurrowError('invalid_profile', `${basename(path)} is ${size} bytes; profile files are at most 64 KiB.`);
   return readFileSync(path, 'utf8');
+}
+
+function wholeNumber(value: string | boolean | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`${flag} takes a whole number.`);
+  return n;
+}
+
+/** `compare --measure` flags as a measureAll request (the host checks the ranges). */
+function measureRequest(values: Invocation['values']): CommandRequest<'measureAll'> {
+  const method = values.method;
+  if (method !== undefined && method !== 'auto' && method !== 'http' && method !== 'iperf3') throw new UsageError('--method takes auto, http or iperf3.');
+  const samples = wholeNumber(values.samples, '--samples');
+  const seconds = wholeNumber(values.seconds, '--seconds');
+  return {
+    ...(typeof values.profiles === 'string' ? { profiles: values.profiles.split(',').map((id) => id.trim()).filter(Boolean) } : {}),
+    ...(samples === undefined ? {} : { samples }),
+    ...(seconds === undefined ? {} : { throughputSeconds: seconds }),
+    ...(method === undefined ? {} : { method }),
+    ...(typeof values.iperf3 === 'string' ? { iperf3: values.iperf3 } : {}),
+    ...(values.baseline === true ? { baseline: true } : {}),
+  };
 }
 
 const runners: Record<string, Runner> = {
@@ -96,9 +120,28 @@ const runners: Record<string, Runner> = {
     const result = await client.runLeakTest({});
     return answer(json, result, result.verdicts.map((verdict) => `${verdict.test.padEnd(12)} ${verdict.verdict.padEnd(10)} ${verdict.summary}`).join('\n'));
   },
-  async compare({ client, json }) {
-    const comparison = await client.getComparison();
-    return answer(json, comparison, comparison.rows.map((row) => row.label).join('\n'));
+  async compare({ client, values, json }) {
+    if (values.measure !== true) {
+      const comparison = await client.getComparison();
+      return answer(json, comparison, formatComparison(comparison, values.facts === true));
+    }
+    const request = measureRequest(values);
+    const stopListening = client.on('measureProgress', (progress) => {
+      if (!json) process.stderr.write(`${formatProgress(progress)}\n`);
+    });
+    // Ctrl-C cancels the run; the host still returns the tunnel to where it was, then answers.
+    const cancel = (): void => void client.cancelMeasurement().catch(() => undefined);
+    process.once('SIGINT', cancel);
+    try {
+      const measured = await client.measureAll(request);
+      const comparison = await client.getComparison();
+      if (json) printJson({ measured, comparison });
+      else process.stdout.write(`${formatMeasureResult(measured)}\n\n${formatComparison(comparison, values.facts === true)}\n`);
+      return measured.cancelled ? EXIT.failed : EXIT.ok;
+    } finally {
+      process.off('SIGINT', cancel);
+      stopListening();
+    }
   },
   async history({ client, values, json }) {
     const limit = values.limit === undefined ? undefined : Number(values.limit);
@@ -133,6 +176,14 @@ export async function runClientCommand(name: string, argv: string[]): Promise<nu
         network: { type: 'string' },
         limit: { type: 'string' },
         'no-wait': { type: 'boolean' },
+        measure: { type: 'boolean' },
+        facts: { type: 'boolean' },
+        profiles: { type: 'string' },
+        samples: { type: 'string' },
+        seconds: { type: 'string' },
+        method: { type: 'string' },
+        iperf3: { type: 'string' },
+        baseline: { type: 'boolean' },
       },
       allowPositionals: true,
       strict: true,

@@ -22,7 +22,10 @@ Talking to a running host (all take --json and --control PATH)
   settings                     show the settings
   settings set KEY=VALUE ...   killSwitch|lockdown|allowLan=on|off, dns=IP[,IP], leakServer=URL
   leaktest                     run the leak tests against the network that is up
-  compare                      privacy facts and measured speed, per network
+  compare [--facts]            privacy facts and measured speed, per network
+  compare --measure [--profiles ID,ID] [--samples N] [--seconds N] [--method auto|http|iperf3]
+          [--iperf3 HOST:PORT] [--baseline]
+                               Measure all: each profile in turn through the kill switch, then back
   history [--limit N]          connections, leak verdicts and measurements
   logs [--limit N]             recent log lines
 
