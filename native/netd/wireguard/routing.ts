@@ -42,31 +42,35 @@ export interface LinkSetup {
   plan: RoutePlan;
 }
 
-/** Everything after the interface exists and is configured; one `ip -batch` per step keeps it quick. */
+/**
+ * Everything after the interface exists and is configured. Each `ip` run costs a process start, so the
+ * work goes in two batches: addresses, link and IPv4 in one (a batch without a family option takes IPv6
+ * addresses by their syntax, and rules default to IPv4), IPv6 routes and rules in the other.
+ */
 export async function bringUp(run: Runner, setup: LinkSetup): Promise<void> {
   const { ifname, table, plan } = setup;
-  const link = setup.addresses.map((cidr) => `address add ${cidr} dev ${ifname}`);
-  link.push(`link set dev ${ifname} mtu ${setup.mtu} up`);
-  await run('ip', ['-batch', '-'], { input: `${link.join('\n')}\n` });
   if (plan.defaultFamilies.includes('-4')) {
     // As wg-quick does: without it, replies to marked packets fail reverse-path filtering.
     await writeFile('/proc/sys/net/ipv4/conf/all/src_valid_mark', '1\n').catch(() => undefined);
   }
-  // `ip -batch` takes no per-line family option: one batch per family.
+  const batches: Record<Family, string[]> = {
+    '-4': [...setup.addresses.map((cidr) => `address add ${cidr} dev ${ifname}`), `link set dev ${ifname} mtu ${setup.mtu} up`],
+    '-6': [],
+  };
   for (const family of ['-4', '-6'] as const) {
-    const lines: string[] = [];
     if (plan.defaultFamilies.includes(family)) {
       const any = family === '-4' ? '0.0.0.0/0' : '::/0';
-      lines.push(
+      batches[family].push(
         `route replace ${any} dev ${ifname} table ${table}`,
         `route replace unreachable ${any} table ${table} metric ${GUARD_METRIC}`,
         `rule add not fwmark ${table} table ${table}`,
         `rule add table main suppress_prefixlength 0`,
       );
     }
-    for (const route of plan.routes.filter((candidate) => candidate.family === family)) lines.push(`route add ${route.cidr} dev ${ifname}`);
-    if (lines.length > 0) await run('ip', [family, '-batch', '-'], { input: `${lines.join('\n')}\n` });
+    for (const route of plan.routes.filter((candidate) => candidate.family === family)) batches[family].push(`route add ${route.cidr} dev ${ifname}`);
   }
+  await run('ip', ['-batch', '-'], { input: `${batches['-4'].join('\n')}\n` });
+  if (batches['-6'].length > 0) await run('ip', ['-6', '-batch', '-'], { input: `${batches['-6'].join('\n')}\n` });
 }
 
 /** Remove the rules and the table's routes; safe to call when some or all of it is already gone. */
