@@ -4,8 +4,10 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBurrowInLab, type BurrowInLab } from './burrow-in-lab.js';
+import { NO_TRACES, burrowBin, clientProcesses, startBurrowInLab, tunnelTraces, waitForState, type BurrowInLab } from './burrow-in-lab.js';
+import { echo } from './http.js';
 import { startLab, type Lab } from './lab.js';
+import { waitFor } from './process.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -44,6 +46,18 @@ describe.skipIf(!isRoot)('netd refuses what is not its protocol; the CLI refuses
     expect(stats.isSocket()).toBe(true);
     expect(stats.uid).toBe(0);
     expect(stats.mode & 0o777).toBe(0o600);
+  });
+
+  it('with --group, the socket is 0660 and belongs to that group', async () => {
+    const path = join(burrow.dir, 'grouped.sock');
+    const grouped = lab.spawn('client', [process.execPath, burrowBin(), 'netd', '--socket', path, '--group', 'root', '--state-dir', join(burrow.dir, 'grouped-state')], { name: 'netd-grouped' });
+    try {
+      await grouped.waitForLog(/"msg":"netd ready"/, 15_000);
+      const stats = statSync(path);
+      expect([stats.uid, stats.gid, stats.mode & 0o777]).toEqual([0, 0, 0o660]);
+    } finally {
+      await grouped.stop();
+    }
   });
 
   it('answers garbage, unknown commands and bad parameters with clear errors, one per line, and stays up', async () => {
@@ -92,6 +106,26 @@ describe.skipIf(!isRoot)('netd refuses what is not its protocol; the CLI refuses
     expect(text).not.toContain(key);
     expect(burrow.netd.log()).not.toContain(key);
     expect(burrow.netd.log()).toMatch(/"msg":"request refused".*"method":"wgUp"/);
+  });
+
+  it('netd killed while connected: the host says netd is gone and keeps blocking; a new netd removes the old tunnel; connecting works again', async () => {
+    expect((await burrow.cli(['profile', 'import', burrow.confFile, '--name', 'lab'])).code).toBe(0);
+    expect((await burrow.cliJson(['connect', 'lab'])).data.state).toBe('connected');
+    const netdPid = clientProcesses(lab).find((p) => p.cmdline.includes('netd.mjs'))?.pid ?? -1;
+    process.kill(netdPid, 'SIGKILL');
+    const failed = await waitForState(burrow, ['error'], 20_000);
+    expect(failed).toMatchObject({ state: 'error', blocking: true, error: { code: 'netd_unavailable' } });
+    // The orphaned wireguard-go still runs, inside the rules netd left: nothing leaks around it.
+    expect((await lab.exec('client', ['curl', '-sS', '--max-time', '2', '--interface', lab.interfaces.client, `${lab.leakd.url}/json`], { check: false })).code).not.toBe(0);
+
+    await burrow.startNetd();
+    await waitFor('the new netd to clean up', 10_000, async () => ((await tunnelTraces(lab)).helpers.length === 0 ? true : undefined));
+    expect(burrow.netd.log()).toMatch(/"msg":"removed tunnels a previous netd left behind","interfaces":\["burrow0"\]/);
+    expect((await burrow.cliJson(['connect', 'lab'])).data.state).toBe('connected');
+    expect((await echo(lab)).ip).toBe(lab.addresses.vpn);
+    expect((await burrow.cliJson(['disconnect'])).data.state).toBe('disconnected');
+    expect(await tunnelTraces(lab)).toEqual(NO_TRACES);
+    expect((await burrow.cli(['profile', 'remove', 'lab'])).code).toBe(0);
   });
 
   it('the CLI refuses malformed configs with the line to fix, and nothing is imported', async () => {
