@@ -80,10 +80,15 @@ describe('createMeasureHandlers', () => {
 
 describe('routeForState', () => {
   const target = { profileId: 't', profileName: 'T', network: 'tor' as const };
-  const connected = (extra: Record<string, string>): TunnelState => ({ state: 'connected', target, since: '2026-01-01T00:00:00.000Z', details: { extra } });
+  const connected = (extra: Record<string, string>, network: 'tor' | 'wireguard' = 'tor'): TunnelState => ({
+    state: 'connected',
+    target: { ...target, network },
+    since: '2026-01-01T00:00:00.000Z',
+    details: { extra },
+  });
 
   it('system-wide networks use the host’s sockets; proxy-mode Tor its SOCKS port; not connected is refused', () => {
-    expect(routeForState({ ...connected({}), target: { ...target, network: 'wireguard' } })).toEqual({ kind: 'system' });
+    expect(routeForState(connected({}, 'wireguard'))).toEqual({ kind: 'system' });
     expect(routeForState(connected({ Mode: 'System-wide: every program goes through Tor', 'SOCKS proxy': '127.0.0.1:9050' }))).toEqual({ kind: 'system' });
     expect(routeForState(connected({ Mode: 'Proxy: only programs set to use the SOCKS proxy go through Tor', 'SOCKS proxy': '127.0.0.1:9150' }))).toEqual({
       kind: 'socks5',

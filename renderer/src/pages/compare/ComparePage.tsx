@@ -1,5 +1,6 @@
-// Compare: what each network buys in privacy and costs in speed. Asks the host; when the host has no
-// comparison yet it answers `not_implemented` and this page says so instead of inventing numbers.
+// Compare: what each network buys in privacy and costs in speed. Asks the host for the comparison (facts
+// and the latest numbers) and the stored measurements (for the charts over time); when the host has no
+// comparison it answers `not_implemented` and this page says so instead of inventing numbers.
 import RefreshIcon from '@mui/icons-material/Refresh';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
@@ -10,14 +11,16 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useState } from 'react';
 import type { Comparison } from '../../../../app/contract/index.js';
+import type { Measurement } from '../../../../app/domain/index.js';
 import { isNotImplemented, toShownError } from '../../notify/error-text.js';
 import { useStore } from '../../store/store-context.js';
 import { CompareCharts } from './CompareCharts.js';
 import { CompareTable } from './CompareTable.js';
+import { MeasurePanel } from './MeasurePanel.js';
 
 type Loaded =
   | { status: 'loading' }
-  | { status: 'ready'; comparison: Comparison }
+  | { status: 'ready'; comparison: Comparison; measurements: Measurement[] }
   | { status: 'not_built'; message: string }
   | { status: 'failed'; message: string };
 
@@ -25,10 +28,17 @@ export function ComparePage() {
   const store = useStore();
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
 
-  const load = useCallback(async (): Promise<void> => {
-    setLoaded({ status: 'loading' });
+  const load = useCallback(async (quiet = false): Promise<void> => {
+    if (!quiet) setLoaded({ status: 'loading' });
     try {
-      setLoaded({ status: 'ready', comparison: await store.client().getComparison() });
+      const client = store.client();
+      const comparison = await client.getComparison();
+      // The charts over time: every stored measurement the host keeps (at most its last 1000).
+      const measurements = await client.getHistory({ limit: 1000 }).then(
+        (history) => history.measurements,
+        () => [] as Measurement[],
+      );
+      setLoaded({ status: 'ready', comparison, measurements });
     } catch (error) {
       const { message } = toShownError(error);
       setLoaded(isNotImplemented(error) ? { status: 'not_built', message } : { status: 'failed', message });
@@ -67,8 +77,16 @@ export function ComparePage() {
           <Typography color="text.secondary">The host has no networks to compare yet.</Typography>
         ) : (
           <>
-            <CompareTable rows={loaded.comparison.rows} />
-            <CompareCharts rows={loaded.comparison.rows} />
+            <MeasurePanel onFinished={() => void load(true)} />
+            {loaded.comparison.findings && loaded.comparison.findings.length > 0 ? (
+              <Alert severity="info" icon={false} data-testid="compare-findings">
+                {loaded.comparison.findings.map((finding) => (
+                  <div key={finding}>{finding}</div>
+                ))}
+              </Alert>
+            ) : null}
+            <CompareTable comparison={loaded.comparison} />
+            <CompareCharts comparison={loaded.comparison} measurements={loaded.measurements} />
           </>
         )
       ) : null}
