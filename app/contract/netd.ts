@@ -6,6 +6,9 @@
 // netd validates it with app/firewall's own schema (the one layer exception netd has, see eslint.config.js).
 import { z } from 'zod';
 import { ErrorInfoSchema } from '../domain/index.js';
+import { netdTorCommands } from './netd-tor.js';
+
+export * from './netd-tor.js';
 
 export const NETD_PROTOCOL_VERSION = 1;
 /** netd's requests are small (a policy, a tunnel); anything larger is refused before it is parsed. */
@@ -111,6 +114,7 @@ export const netdCommands = {
     'Point the system resolver at these servers (the first call keeps the original to restore).',
   ),
   restoreDns: netdCommand(Empty, z.object({ restored: z.boolean() }), 'Put back the resolver configuration setDns replaced.'),
+  ...netdTorCommands,
 } as const;
 
 export type NetdCommands = typeof netdCommands;

@@ -6,6 +6,7 @@ import { NETD_PROTOCOL_VERSION } from '../../app/contract/index.js';
 import type { LogFacts, NetdHandlers } from './dispatch.js';
 import type { ResolverConfig } from './dns.js';
 import type { Firewall } from './firewall.js';
+import type { SystemTor } from './tor.js';
 import type { Tunnels } from './wireguard/tunnels.js';
 
 export const NETD_VERSION = '0.1.0';
@@ -14,6 +15,7 @@ export interface HandlerDeps {
   firewall: Firewall;
   tunnels: Tunnels;
   dns: ResolverConfig;
+  tor: SystemTor;
   startedAt: number;
 }
 
@@ -42,6 +44,9 @@ export function createHandlers(deps: HandlerDeps): NetdHandlers {
         return Promise.resolve({ set: true as const });
       }),
     restoreDns: () => exclusive(() => Promise.resolve({ restored: deps.dns.restore() })),
+    torSystemStart: (request) => exclusive(() => deps.tor.start(request)),
+    torSystemStop: () => exclusive(() => deps.tor.stop()),
+    torSystemStatus: () => Promise.resolve(deps.tor.status()),
   };
 }
 
@@ -56,6 +61,8 @@ export const logFacts: LogFacts = (method: NetdCommandName, request: unknown): R
     case 'wgDown':
     case 'wgStatus':
       return { ifname: String(r.ifname) };
+    case 'torSystemStart':
+      return { bridges: Array.isArray(r.bridges) ? r.bridges.length : 0, authorities: Array.isArray(r.dirAuthorities) ? r.dirAuthorities.length : 0 };
     case 'setDns':
       return { servers: Array.isArray(r.servers) ? r.servers.map(String) : [] };
     default:

@@ -12,13 +12,15 @@ import { createHandlers, logFacts, NETD_VERSION } from './handlers.js';
 import { createLogger, type LogLevel } from './log.js';
 import { startServer } from './server.js';
 import { StateFile } from './state-file.js';
+import { DEFAULT_TOR_DIR, SystemTor } from './tor.js';
 import { Tunnels } from './wireguard/tunnels.js';
 
 export const DEFAULT_NETD_SOCKET = '/run/burrow/netd.sock';
 
 const USAGE = `Usage: burrow netd [--socket PATH] [--group NAME|GID] [--state-dir DIR] [--resolv-conf PATH]
-                   [--userspace-wireguard] [--log-level debug|info|warn|error]
-Runs as root. Defaults: --socket ${DEFAULT_NETD_SOCKET}, --state-dir /run/burrow-netd, --resolv-conf /etc/resolv.conf
+                   [--userspace-wireguard] [--tor-dir DIR] [--log-level debug|info|warn|error]
+Runs as root. Defaults: --socket ${DEFAULT_NETD_SOCKET}, --state-dir /run/burrow-netd, --resolv-conf /etc/resolv.conf,
+--tor-dir ${DEFAULT_TOR_DIR} (system-wide tor's kept state; must be reachable by tor's user)
 `;
 
 function groupId(name: string): number {
@@ -39,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       'state-dir': { type: 'string' },
       'resolv-conf': { type: 'string' },
       'userspace-wireguard': { type: 'boolean' },
+      'tor-dir': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -56,7 +59,9 @@ async function main(argv: string[]): Promise<number> {
   const tunnels = new Tunnels({ run: runTool, logger, state, userspaceOnly: values['userspace-wireguard'] === true });
   const recovered = await tunnels.recover();
   if (recovered.length > 0) logger.log('warn', 'removed tunnels a previous netd left behind', { interfaces: recovered });
+  const tor = new SystemTor(values['tor-dir'] ?? DEFAULT_TOR_DIR, logger);
   const handlers = createHandlers({
+    tor,
     firewall: new Firewall({ run: runTool }),
     tunnels,
     dns: new ResolverConfig(values['resolv-conf'] ?? '/etc/resolv.conf', state.dir),
@@ -79,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       logger.log('info', 'stopping; the firewall stays as it is (fail closed)', { signal });
       void (async () => {
         await server.close();
+        await tor.stop().catch((error: unknown) => logger.log('error', 'tor teardown failed', { reason: toErrorInfo(error).message }));
         await tunnels.downAll().catch((error: unknown) => logger.log('error', 'tunnel teardown failed', { reason: toErrorInfo(error).message }));
         resolve(0);
       })();

@@ -8,6 +8,7 @@ import type { StoredProfile } from '../../supervisor/driver.js';
 import { TorDriver, type TorDriverOptions } from './driver.js';
 import { torPolicySource } from './firewall-source.js';
 import { detectTorProfile, parseTorProfile } from './profile.js';
+import { systemLauncher } from './system-launcher.js';
 import { findTorUser } from './system-user.js';
 import { DEFAULT_DNS_PORT, DEFAULT_TRANS_PORT } from './torrc.js';
 
@@ -27,7 +28,7 @@ export interface TorNetworkDeps {
   log: TorDriverOptions['log'];
   /** The host's data directory; without it there is no driver (tor's state has nowhere to live). */
   dataDir?: string | undefined;
-  /** With netd: the kill switch's policy for Tor (and, later, system-wide mode). */
+  /** With netd: system-wide mode, and the kill switch's policy for Tor. */
   netd?: NetdClient | undefined;
   settings?: (() => Settings) | undefined;
   findProfile?: ((id: string) => StoredProfile | undefined) | undefined;
@@ -51,7 +52,10 @@ export function createTorNetwork(deps: TorNetworkDeps): TorNetwork {
       : undefined;
   return {
     parser: torProfileParser,
-    driver: deps.dataDir === undefined ? undefined : new TorDriver({ dataDir: deps.dataDir, log: deps.log }),
+    driver:
+      deps.dataDir === undefined
+        ? undefined
+        : new TorDriver({ dataDir: deps.dataDir, log: deps.log, ...(netd === undefined ? {} : { systemLauncher: systemLauncher({ netd }) }) }),
     firewallSource,
   };
 }

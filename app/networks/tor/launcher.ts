@@ -27,6 +27,8 @@ export interface LaunchedTor {
   dnsPort?: number;
   /** Resolves (never rejects) with the error that describes tor's exit, whenever it exits. */
   exited: Promise<BurrowError>;
+  /** For a tor that is not our child (netd's): why the control connection closed. */
+  diagnose?: () => Promise<BurrowError>;
   running(): boolean;
   /** Waits for the control socket; rejects if tor exits first. */
   ready(timeoutMs: number): Promise<void>;

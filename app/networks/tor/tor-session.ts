@@ -154,6 +154,7 @@ export class ActiveTor {
 
   /** The control connection closing usually means tor died: its exit (a moment later) says more. */
   private async closeCause(error: BurrowError | undefined): Promise<BurrowError> {
+    if (this.launched.diagnose !== undefined) return this.launched.diagnose();
     const exit = await Promise.race([this.launched.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000))]);
     return exit ?? error ?? new BurrowError('helper_failed', 'Tor closed its control connection.');
   }

@@ -2,14 +2,16 @@
 // machine gives it. No value may carry a newline or control character (each line is one option, and a
 // second line would be a second option); paths with spaces are quoted the way tor's parser reads them.
 // Tor is started with `--defaults-torrc <empty file> -f <this file>`, so the system torrc never mixes in.
+import { TOR_SYSTEM_PORTS } from '../../contract/netd-tor.js';
 import { BurrowError } from '../../domain/errors.js';
 import type { PluggableTransport } from './bridge-line.js';
 import { transportsOf, type CheckedTorConfig } from './config.js';
 
 export const DEFAULT_SOCKS_PORT = 9150;
-export const DEFAULT_TRANS_PORT = 9040;
-// Not 5353: mDNS (avahi) binds 0.0.0.0:5353 on many desktops. The firewall redirects port 53 here anyway.
-export const DEFAULT_DNS_PORT = 9053;
+// Shared with netd (which writes system-wide tor's torrc). DNS is not on 5353: mDNS (avahi) binds
+// 0.0.0.0:5353 on many desktops; the firewall redirects port 53 to it anyway.
+export const DEFAULT_TRANS_PORT = TOR_SYSTEM_PORTS.transPort;
+export const DEFAULT_DNS_PORT = TOR_SYSTEM_PORTS.dnsPort;
 export const VIRTUAL_NETWORK_V4 = '10.192.0.0/10';
 
 export type ControlAuth = { kind: 'cookie'; cookieFile: string } | { kind: 'password'; hashed: string };

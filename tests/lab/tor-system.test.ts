@@ -1,0 +1,171 @@
+// Burrow's system-wide Tor in the lab (Tails-style): netd runs tor under debian-tor and applies the
+// tor-system firewall policy; every other program — here plain curl and dig as an ordinary uid — goes
+// through Tor without knowing it, and nothing else leaves the client: not while tor bootstraps, not after
+// tor is killed. The capture on the client's outside interface is the judge.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientProcesses, startBurrowInLab, waitForState, type BurrowInLab } from './burrow-in-lab.js';
+import type { Capture } from './capture.js';
+import { freshLeakName, resolversOf } from './http.js';
+import { startLab, type Lab } from './lab.js';
+import type { Packet } from './pcap.js';
+import type { ExecResult } from './process.js';
+import { waitFor } from './process.js';
+
+const isRoot = process.getuid?.() === 0;
+const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
+
+interface Details {
+  exitIp?: string;
+  endpoint?: string;
+  extra: Record<string, string>;
+}
+
+describe.skipIf(!isRoot)('Tor through Burrow, system-wide (needs root: network namespaces)', () => {
+  let lab: Lab;
+  let burrow: BurrowInLab;
+  let relays: Set<string>;
+  const file = (name: string, text: string): string => {
+    const path = join(burrow.dir, name);
+    writeFileSync(path, text, { mode: 0o600 });
+    return path;
+  };
+  const profile = (extra: string[] = []): string =>
+    ['[tor]', 'Mode system', ...lab.tor!.dirAuthorityLines, 'TestingTorNetwork 1', 'PathsNeededToBuildCircuits 0.67', ...extra, ''].join('\n');
+  /** A program of an ordinary user, with no proxy settings at all. */
+  const asNobody = (argv: string[], timeoutMs = 20_000): Promise<ExecResult> => lab.exec('client', [...NOBODY, ...argv], { check: false, timeoutMs });
+  const plainCurl = (url: string, seconds = 10): Promise<ExecResult> => asNobody(['curl', '-sS', '--fail', '--max-time', String(seconds), url]);
+  const torPids = (): number[] => clientProcesses(lab).filter((p) => /^(\S*\/)?tor --defaults-torrc /.test(p.cmdline)).map((p) => p.pid);
+  /** Outgoing packets from the client that are not to a Tor relay or the bridge (link-local IPv6 aside). */
+  const strays = (packets: Packet[]): Packet[] =>
+    packets.filter((p) => (p.src === lab.addresses.client || p.src === lab.addresses.clientV6) && !relays.has(p.dst) && !p.dst.startsWith('fe80:') && !p.dst.startsWith('ff02:'));
+  const capture = (): Promise<Capture> => lab.capture('client', lab.interfaces.client);
+
+  beforeAll(async () => {
+    lab = await startLab({ tor: true, vpn: false });
+    relays = new Set([...lab.tor!.relayAddresses, lab.addresses.bridge]);
+    burrow = await startBurrowInLab(lab, { name: 'tor-system' });
+    expect((await burrow.cliJson(['profile', 'import', file('system.conf', profile()), '--name', 'system'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await burrow?.stop();
+    await lab?.stop();
+  });
+
+  it('connects; during bootstrap an ordinary program gets nothing out, and the capture sees only Tor relays', async () => {
+    // `connecting` is answered at once; tor starts only after the firewall's rules for it are in place.
+    const start = await burrow.cliJson<{ state: string }>(['connect', 'system', '--no-wait']);
+    expect(start.data.state).toBe('connecting');
+    await waitFor('tor to start', 20_000, () => (torPids().length === 1 ? true : undefined), 20);
+    const watch = await capture();
+    // A program that keeps trying while tor bootstraps (each try fails fast, or later goes through Tor).
+    const eager = asNobody(['sh', '-c', `for i in 1 2 3 4 5 6; do curl -s --max-time 1 -o /dev/null http://${lab.addresses.echo}/json; dig +time=1 +tries=1 @${lab.addresses.ispResolver} eager$i.${lab.leakd.zone} >/dev/null; done`], 60_000);
+    const state = await waitForState(burrow, ['connected', 'error'], 120_000);
+    await eager;
+    expect(state.state).toBe('connected');
+    const { data } = await burrow.cliJson<{ state: string; details: Details }>(['connect', 'system']);
+    expect(data.details.extra.Mode).toMatch(/^System-wide/);
+    expect(data.details.extra['Transparent ports']).toBe('TCP 127.0.0.1:9040, DNS 127.0.0.1:9053');
+    expect(data.details.exitIp).toBe(lab.addresses.tor.exit);
+    const packets = await watch.stop();
+    expect(packets.filter((p) => p.src === lab.addresses.client).length).toBeGreaterThan(0);
+    expect(strays(packets)).toEqual([]);
+    // tor runs as debian-tor, not as root, and not as the host's uid.
+    const [pid] = torPids();
+    const owner = (await lab.exec('client', ['ps', '-o', 'user=', '-p', String(pid)])).stdout.trim();
+    expect(owner).toBe('debian-tor');
+  });
+
+  it('plain curl as an ordinary uid reaches the echo through Tor (the echo sees the exit); only relays on the wire', async () => {
+    const watch = await capture();
+    const reply = await plainCurl(`${lab.leakd.url}/json`);
+    expect(reply.code).toBe(0);
+    expect(JSON.parse(reply.stdout)).toMatchObject({ ip: lab.addresses.tor.exit });
+    expect(strays(await watch.stop())).toEqual([]);
+  });
+
+  it('DNS goes through tor’s DNSPort: the ISP resolver sees nothing, leakd sees the exit’s resolver', async () => {
+    const name = await freshLeakName(lab);
+    const reply = await plainCurl(`http://${name}/json`);
+    expect(reply.code).toBe(0);
+    expect(JSON.parse(reply.stdout)).toMatchObject({ ip: lab.addresses.tor.exit });
+    expect(await resolversOf(lab, name)).toEqual([lab.addresses.publicResolver]);
+    // A program asking the ISP's resolver by address is answered by tor too, never by the ISP.
+    const sneaky = await freshLeakName(lab);
+    await asNobody(['dig', '+short', '+time=3', '+tries=1', `@${lab.addresses.ispResolver}`, sneaky]);
+    const names = new Set([name, sneaky, ...Array.from({ length: 6 }, (_, i) => `eager${i + 1}.${lab.leakd.zone}`)]);
+    expect(lab.resolverQueries('isp').filter((q) => names.has(q.name))).toEqual([]);
+    expect((await resolversOf(lab, sneaky)).every((ip) => ip === lab.addresses.publicResolver)).toBe(true);
+  });
+
+  it('UDP, ICMP and IPv6 are refused', async () => {
+    const watch = await capture();
+    const udp = await asNobody(['dig', '+time=1', '+tries=1', '-p', '3478', `@${lab.addresses.echo}`, 'udp.test']);
+    expect(udp.stdout).not.toMatch(/ANSWER SECTION/);
+    expect((await asNobody(['ping', '-c1', '-W1', lab.addresses.echo])).code).not.toBe(0);
+    expect((await asNobody(['curl', '-sS', '--max-time', '3', `${lab.leakd.urlV6}/json`])).code).not.toBe(0);
+    expect(strays(await watch.stop())).toEqual([]);
+  });
+
+  it('another uid cannot reach the control socket; a wrong password is refused', async () => {
+    const socket = '/var/lib/burrow-netd/tor/control/0/control';
+    const probe = (password: string): string => `
+      const s = require('node:net').createConnection(${JSON.stringify(socket)});
+      s.on('error', (e) => { console.log('ERR ' + e.code); process.exit(0); });
+      s.on('connect', () => s.write('AUTHENTICATE "${password}"\\r\\n'));
+      s.on('data', (d) => { console.log(String(d).trim()); process.exit(0); });`;
+    const other = await asNobody([process.execPath, '-e', probe('x')]);
+    expect(other.stdout.trim()).toBe('ERR EACCES');
+    const wrong = await lab.exec('client', [process.execPath, '-e', probe('not-the-password')]);
+    expect(wrong.stdout).toMatch(/^515 /);
+  });
+
+  it('after kill -9 of tor nothing else leaves; the host brings tor back and traffic flows again', async () => {
+    const [before] = torPids();
+    expect(before).toBeDefined();
+    const watch = await capture();
+    process.kill(before!, 'SIGKILL');
+    // Right away, while no tor runs: an ordinary program's traffic goes nowhere.
+    const during = await plainCurl(`${lab.leakd.url}/json`, 2);
+    const after = await waitFor('a new tor', 30_000, () => {
+      const pids = torPids();
+      return pids.length === 1 && pids[0] !== before ? pids[0] : undefined;
+    });
+    await waitForState(burrow, ['connected'], 60_000);
+    expect(torPids()).toEqual([after]);
+    const again = await plainCurl(`${lab.leakd.url}/json`);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ip: lab.addresses.tor.exit });
+    expect(strays(await watch.stop())).toEqual([]);
+    if (during.code === 0) expect(JSON.parse(during.stdout)).toMatchObject({ ip: lab.addresses.tor.exit });
+    const logs = await burrow.cli(['logs', '--limit', '500']);
+    expect(logs.stdout).toMatch(/The tunnel was lost: Tor stopped unexpectedly \(killed by SIGKILL\)\./);
+  });
+
+  it('behind a censor, a system-wide profile with the obfs4 bridge connects; the wire shows only the bridge', async () => {
+    await burrow.cliJson(['disconnect']);
+    // Let the old tor's connections finish closing while the relays still answer (else their FINs retry).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await lab.censor.blockTor();
+    await burrow.cliJson(['profile', 'import', file('system-bridge.conf', profile([`Bridge ${lab.tor!.bridgeLine}`])), '--name', 'system-bridge']);
+    const watch = await capture();
+    const { code, data } = await burrow.cliJson<{ state: string; details: Details }>(['connect', 'system-bridge'], 120_000);
+    expect(code).toBe(0);
+    expect(data.state).toBe('connected');
+    expect(data.details.endpoint).toBe(lab.addresses.bridge);
+    const reply = await plainCurl(`${lab.leakd.url}/json`);
+    expect(JSON.parse(reply.stdout)).toMatchObject({ ip: lab.addresses.tor.exit });
+    const out = (await watch.stop()).filter((p) => p.src === lab.addresses.client && p.family === 4);
+    const summary = out.map((p) => `${p.time.toFixed(3)} ${p.proto} ${p.srcPort ?? ''}->${p.dst}:${p.dstPort ?? ''} len ${p.length}`);
+    expect([...new Set(out.map((p) => p.dst))], summary.join('\n')).toEqual([lab.addresses.bridge]);
+    expect(clientProcesses(lab).some((p) => p.cmdline.includes('obfs4proxy'))).toBe(true);
+    await lab.censor.clear();
+  });
+
+  it('disconnect stops tor and opens the firewall again: plain curl is itself once more', async () => {
+    expect((await burrow.cliJson<{ state: string }>(['disconnect'])).data.state).toBe('disconnected');
+    await waitFor('tor to stop', 10_000, () => (torPids().length === 0 ? true : undefined));
+    const reply = await plainCurl(`${lab.leakd.url}/json`);
+    expect(JSON.parse(reply.stdout)).toMatchObject({ ip: lab.addresses.client });
+  });
+});
