@@ -2,26 +2,22 @@
 // before a handler runs; every refusal is a typed error; nothing secret reaches an answer or the log.
 import { describe, expect, it, vi } from 'vitest';
 import { BurrowError } from '../../../app/domain/index.js';
-import { MAX_NETD_MESSAGE_BYTES, type NetdResponseEnvelope } from '../../../app/contract/index.js';
+import { MAX_NETD_MESSAGE_BYTES, NETD_COMMAND_NAMES, type NetdResponseEnvelope } from '../../../app/contract/index.js';
 import { dispatchLine, type NetdHandlers } from '../../../native/netd/dispatch.js';
 import { logFacts } from '../../../native/netd/handlers.js';
 import { redact } from '../../../native/netd/log.js';
 import { KEYS, capturingLogger, hex, wgUp } from './fixtures.js';
 
+/** Every command refuses to run unless the test provides it (commands other networks add included). */
 function fakeHandlers(overrides: Partial<NetdHandlers> = {}): NetdHandlers {
   const never = (): never => {
     throw new Error('not expected in this test');
   };
+  const base = Object.fromEntries(NETD_COMMAND_NAMES.map((name) => [name, never])) as unknown as NetdHandlers;
   return {
+    ...base,
     ping: () => Promise.resolve({ protocol: 1, version: 'test', pid: 1, uptimeMs: 0 }),
-    applyFirewall: never,
-    clearFirewall: never,
-    firewallStatus: never,
     wgUp: () => Promise.resolve({ ifname: 'burrow0', implementation: 'userspace' as const, ms: 1 }),
-    wgDown: never,
-    wgStatus: never,
-    setDns: never,
-    restoreDns: never,
     ...overrides,
   };
 }
