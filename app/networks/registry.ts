@@ -5,6 +5,8 @@ import type { ProfileParser } from '../host/profile-import.js';
 import type { NetdClient } from '../netd/client.js';
 import type { TunnelPolicySource } from '../netd/firewall-enforcer.js';
 import type { NetworkDriver, StoredProfile } from '../supervisor/driver.js';
+import { createDvpnNetwork } from './dvpn/index.js';
+import { createNymNetwork } from './nym/index.js';
 import { createTorNetwork } from './tor/index.js';
 import { parseWireGuardProfile } from './wireguard/config/index.js';
 import { WireGuardDriver } from './wireguard/driver.js';
@@ -46,5 +48,11 @@ export function createNetworks(deps: NetworkDeps): Networks {
   const tor = createTorNetwork(deps);
   if (tor.driver) drivers.set('tor', tor.driver);
   if (tor.firewallSource) firewallSources.tor = tor.firewallSource;
-  return { drivers, parsers: [wireguardParser, tor.parser], firewallSources };
+  const nym = createNymNetwork(deps);
+  if (nym.driver) drivers.set('nym', nym.driver);
+  if (nym.firewallSource) firewallSources.nym = nym.firewallSource;
+  const dvpn = createDvpnNetwork(deps);
+  if (dvpn.driver) drivers.set('dvpn', dvpn.driver);
+  if (dvpn.firewallSource) firewallSources.dvpn = dvpn.firewallSource;
+  return { drivers, parsers: [wireguardParser, tor.parser, nym.parser, dvpn.parser], firewallSources };
 }

@@ -47,7 +47,8 @@ export function burrowBin(): string {
   return join(repoRoot(), 'dist', 'node', 'burrow.mjs');
 }
 
-export async function startBurrowInLab(lab: Lab, opts: { name?: string } = {}): Promise<BurrowInLab> {
+/** `env`: extra variables for the host (BURROW_* helper paths and user); netd gets none. */
+export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Record<string, string> } = {}): Promise<BurrowInLab> {
   ensureBuilt();
   const root = repoRoot();
   const dir = join(lab.dir, `burrow-${opts.name ?? 'main'}`);
@@ -71,6 +72,7 @@ export async function startBurrowInLab(lab: Lab, opts: { name?: string } = {}): 
     const proc = lab.spawn('client', [process.execPath, bin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket], {
       name: `burrow-host-${starts++}`,
       cwd: root,
+      ...(opts.env === undefined ? {} : { env: opts.env }),
     });
     await proc.waitForLog(/Burrow host ready/, 15_000);
     return proc;

@@ -77,12 +77,16 @@ function serveClient(gateway: StandinGateway, socket: Socket): void {
       target.once('error', (error) => {
         if (stream.target === undefined) refuse(`connection to ${host}:${port} failed: ${error.message}`);
       });
-      target.once('close', () => {
+      // The destination finished (or went away): the stream is over, as the network requester reports it.
+      const finished = (): void => {
         streams.delete(id);
         if (stream.target === undefined || stream.closed) return;
         stream.closed = true;
+        target.end();
         reply(stream, FRAME.close, id, Buffer.alloc(0));
-      });
+      };
+      target.once('end', finished);
+      target.once('close', finished);
     })();
   };
 

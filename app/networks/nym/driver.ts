@@ -1,0 +1,276 @@
+// The Nym driver: runs the real nym-socks5-client (found on PATH or named by BURROW_NYM_SOCKS5_CLIENT) as
+// the helper user, never root. First use: `init --id ID --provider P [--gateway G] -o json` (a second init
+// is refused by the client: Burrow keeps its own record and handles the refusal); then `run --id ID --port P
+// --host 127.0.0.1 --no-banner`. Connected = the readiness lines plus a SOCKS5 handshake (readiness.ts).
+// Stopped with SIGINT. Streams the exit refuses are counted: enough of them and the details say the exit is
+// failing. System-wide mode adds netd's redirect (redsocks + DNS stub) to the client's port.
+import { lookup } from 'node:dns/promises';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
+import { BurrowError, type ConnectionDetails, type Settings } from '../../domain/index.js';
+import type { DriverAvailability, DriverSession, NetworkDriver, StoredProfile, TunnelStats } from '../../supervisor/driver.js';
+import { ClientRecords, applyMixing, classifyLine, clientIdFor, clientPaths, listenerEndpoint, parseInitOutput, saysAlreadyInitialised, type InitResults } from './client-files.js';
+import { mixingCost, nymConfigFromRecord, type NymProfileConfig } from './config.js';
+import { HelperProcess, describeExit, helperEnv, runHelper } from './helper-process.js';
+import type { HelperUser } from './helper-user.js';
+import { waitUntilReady } from './readiness.js';
+import { httpGetJson, socks5Connect } from './socks5.js';
+import type { SystemRedirect } from './system-redirect.js';
+
+export interface NymDriverOptions {
+  dataDir: string;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  settings?: () => Settings;
+  /** The nym-socks5-client binary, or undefined when this machine has none. */
+  findClient: () => string | undefined;
+  helperUser: () => HelperUser;
+  /** System-wide mode (netd's redsocks + DNS stub); without it such profiles are refused. */
+  systemRedirect?: SystemRedirect | undefined;
+  startupTimeoutMs?: number;
+  exitFailures?: { windowMs: number; threshold: number };
+}
+
+/** What the kill switch may let the helper reach, once known. */
+export interface NymAllowance {
+  uid: number;
+  dedicated: boolean;
+  gateway?: { ip: string; port: number };
+  nymApis: { ip: string; port: number }[];
+}
+
+interface Active {
+  profileId: string;
+  proc: HelperProcess;
+  user: HelperUser;
+  config: NymProfileConfig;
+  init: InitResults;
+  allowance: NymAllowance;
+  details: ConnectionDetails;
+  failures: number[];
+  system: boolean;
+}
+
+export const INSTALL_HINT = 'Install nym-socks5-client from the Nym releases (github.com/nymtech/nym/releases) and put it on PATH, or name it in BURROW_NYM_SOCKS5_CLIENT.';
+
+function short(key: string): string {
+  return key.length > 12 ? `${key.slice(0, 6)}…${key.slice(-4)}` : key;
+}
+
+async function resolveHost(host: string): Promise<string | undefined> {
+  if (isIP(host) !== 0) return host;
+  try {
+    return (await lookup(host)).address;
+  } catch {
+    return undefined;
+  }
+}
+
+export class NymDriver implements NetworkDriver {
+  readonly network = 'nym' as const;
+  private active: Active | undefined;
+  private starting: { profileId: string; user: HelperUser } | undefined;
+  private readonly records: ClientRecords;
+
+  constructor(private readonly options: NymDriverOptions) {
+    const dir = join(options.dataDir, 'nym', 'clients');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.records = new ClientRecords(dir);
+  }
+
+  availability(): Promise<DriverAvailability> {
+    return Promise.resolve(this.options.findClient() === undefined ? { available: false, reason: `nym-socks5-client is not installed on this machine. ${INSTALL_HINT}` } : { available: true });
+  }
+
+  prepare(profile: StoredProfile): Promise<void> {
+    try {
+      this.check(profile);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private check(profile: StoredProfile): { config: NymProfileConfig; binary: string; user: HelperUser } {
+    const config = nymConfigFromRecord(profile.config);
+    const binary = this.options.findClient();
+    if (binary === undefined) throw new BurrowError('network_unavailable', `nym-socks5-client is not installed on this machine. ${INSTALL_HINT}`);
+    const user = this.options.helperUser();
+    if (config.mode === 'system') {
+      if (this.options.systemRedirect === undefined) {
+        throw new BurrowError('netd_unavailable', 'System-wide Nym needs netd, Burrow\'s privileged helper, and this host runs without it. Start the host with netd, or use "Mode = proxy".');
+      }
+      if (!user.dedicated) {
+        throw new BurrowError('not_implemented', 'System-wide Nym needs the Nym client under a user of its own, so the kill switch can tell its packets from your programs\'. That needs a host running as a service (root), which runs helpers as BURROW_HELPER_USER. Use "Mode = proxy" for now.');
+      }
+    }
+    return { config, binary, user };
+  }
+
+  /** The helper's uid and, once known, its gateway and nym-api addresses (for the firewall source). */
+  allowance(profileId: string): NymAllowance | undefined {
+    if (this.active?.profileId === profileId) return this.active.allowance;
+    if (this.starting?.profileId === profileId) return { uid: this.starting.user.uid, dedicated: this.starting.user.dedicated, nymApis: [] };
+    return undefined;
+  }
+
+  async connect(profile: StoredProfile, session: DriverSession): Promise<ConnectionDetails> {
+    await this.disconnect();
+    const { config, binary, user } = this.check(profile);
+    this.starting = { profileId: profile.id, user };
+    const env = helperEnv(user, dirname(binary), { RUST_LOG: 'info' });
+    try {
+      session.progress({ phase: 'Preparing the Nym client' });
+      const id = clientIdFor(profile.id, config);
+      const init = await this.ensureInitialised({ binary, env, user, id, config, signal: session.signal });
+      applyMixing(clientPaths(user.home, id).config, config);
+      session.progress({ phase: 'Connecting to the Nym gateway' });
+      const argv = ['run', '--id', id, '--port', String(config.socksPort), '--host', '127.0.0.1', '--no-banner', ...(config.coverTraffic ? [] : ['--no-cover'])];
+      const proc = HelperProcess.start(binary, argv, { user, env });
+      proc.onLine((line) => this.options.log('debug', `nym-socks5-client: ${line.slice(0, 300)}`));
+      try {
+        await waitUntilReady(proc, { port: config.socksPort, timeoutMs: this.options.startupTimeoutMs ?? 60_000, signal: session.signal });
+        const gateway = listenerEndpoint(init.gateway_listener);
+        const allowance: NymAllowance = { uid: user.uid, dedicated: user.dedicated, nymApis: [] };
+        const gatewayIp = gateway === undefined ? undefined : await resolveHost(gateway.host);
+        if (gateway !== undefined && gatewayIp !== undefined) allowance.gateway = { ip: gatewayIp, port: gateway.port };
+        if (config.mode === 'system') {
+          session.progress({ phase: 'Sending every program through the mixnet' });
+          await this.options.systemRedirect?.up({ proxyType: 'socks5', proxyPort: config.socksPort, dnsUpstream: { ip: this.dnsUpstream(config), port: 53 } });
+          // Resolved through the redirect's DNS stub, that is through the mixnet itself.
+          for (const api of config.nymApis) {
+            const url = new URL(api);
+            const ip = await resolveHost(url.hostname.replace(/^\[|\]$/g, ''));
+            if (ip !== undefined) allowance.nymApis.push({ ip, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) });
+          }
+        }
+        if (session.signal.aborted) throw session.signal.reason instanceof Error ? session.signal.reason : new BurrowError('cancelled', 'Cancelled.');
+        const details = this.detailsOf(config, init, user);
+        const active: Active = { profileId: profile.id, proc, user, config, init, allowance, details, failures: [], system: config.mode === 'system' };
+        this.active = active;
+        this.watch(active, session);
+        this.options.log('info', `Nym is up (${config.mode} mode, SOCKS5 on 127.0.0.1:${config.socksPort}, gateway ${short(init.gateway_id)}).`);
+        return details;
+      } catch (error) {
+        if (config.mode === 'system') await this.options.systemRedirect?.down().catch(() => undefined);
+        await proc.stop();
+        throw error;
+      }
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    const active = this.active;
+    this.active = undefined;
+    if (active === undefined) return;
+    if (active.system) await this.options.systemRedirect?.down().catch((error: unknown) => this.options.log('warn', `Stopping the system-wide redirect: ${error instanceof Error ? error.message : String(error)}`));
+    await active.proc.stop();
+  }
+
+  status(): Promise<'down' | 'connecting' | 'up'> {
+    if (this.active?.proc.running === true) return Promise.resolve('up');
+    return Promise.resolve(this.starting !== undefined ? 'connecting' : 'down');
+  }
+
+  /** The client reports no byte counts; Burrow does not see the traffic it carries. */
+  stats(): Promise<TunnelStats> {
+    return Promise.resolve({ bytesIn: 0, bytesOut: 0 });
+  }
+
+  private dnsUpstream(config: NymProfileConfig): string {
+    return config.dnsServer ?? this.options.settings?.().dns.servers[0] ?? '1.1.1.1';
+  }
+
+  private async ensureInitialised(o: { binary: string; env: Record<string, string>; user: HelperUser; id: string; config: NymProfileConfig; signal: AbortSignal }): Promise<InitResults> {
+    const paths = clientPaths(o.user.home, o.id);
+    const known = this.records.read(o.id);
+    if (existsSync(paths.config) && known !== undefined) return known;
+    if (existsSync(paths.config)) {
+      // A client directory Burrow has no record of (its record was lost): keep it aside, start afresh.
+      const aside = `${paths.root}.orphaned-${Date.now()}`;
+      renameSync(paths.root, aside);
+      this.options.log('warn', `Nym client ${o.id} had no record of its gateway; its old directory is kept at ${aside} and a new client is initialised.`);
+    }
+    const argv = ['init', '--id', o.id, '--provider', o.config.provider, ...(o.config.gateway === undefined ? [] : ['--gateway', o.config.gateway]), ...(o.config.nymApis.length > 0 ? ['--nym-apis', o.config.nymApis.join(',')] : []), '-o', 'json'];
+    const result = await runHelper(o.binary, argv, { user: o.user, env: o.env, timeoutMs: 120_000, signal: o.signal });
+    const parsed = parseInitOutput(result.stdout);
+    if (result.exit.code === 0 && parsed !== undefined) {
+      this.records.write(parsed);
+      this.options.log('info', `Initialised Nym client ${o.id} with gateway ${short(parsed.gateway_id)} (${parsed.gateway_listener}).`);
+      return parsed;
+    }
+    if (saysAlreadyInitialised(result.stdout)) {
+      const record = this.records.read(o.id);
+      if (record !== undefined) return record;
+      throw new BurrowError('conflict', `nym-socks5-client says client ${o.id} is already initialised, and Burrow has no record of its gateway. Remove ${paths.root} and connect again.`);
+    }
+    const said = result.lines.filter((line) => /error|fail/i.test(line)).slice(-3).join(' / ') || result.lines.slice(-3).join(' / ');
+    throw new BurrowError('helper_failed', `nym-socks5-client init ${describeExit(result.exit)}${said === '' ? '.' : `: ${said.slice(0, 400)}`}`, { log: result.lines.slice(-10) });
+  }
+
+  private detailsOf(config: NymProfileConfig, init: InitResults, user: HelperUser): ConnectionDetails {
+    return {
+      endpoint: init.gateway_listener,
+      extra: {
+        mode: config.mode === 'system' ? 'every program (system-wide)' : `SOCKS5 proxy on 127.0.0.1:${config.socksPort}`,
+        gateway: short(init.gateway_id),
+        exit: short(config.provider.split('.')[0] ?? ''),
+        mixing: mixingCost(config).summary,
+        helper: `runs as ${user.dedicated ? `user ${user.name}` : 'you'}`,
+      },
+    };
+  }
+
+  private watch(active: Active, session: DriverSession): void {
+    const window = this.options.exitFailures ?? { windowMs: 60_000, threshold: 3 };
+    active.proc.onLine((line) => {
+      const event = classifyLine(line);
+      if (event?.kind !== 'exit-failed' || this.active !== active) return;
+      const now = Date.now();
+      active.failures = [...active.failures.filter((at) => now - at < window.windowMs), now];
+      this.options.log('info', `The Nym exit refused or closed stream ${event.connection}: ${event.text}`);
+      if (active.failures.length >= window.threshold) {
+        const exit = `failing: ${active.failures.length} streams closed by the exit in the last ${Math.round(window.windowMs / 1000)} s (last: ${event.text.slice(0, 120)})`;
+        if (active.details.extra?.exitHealth !== exit) {
+          this.options.log('warn', `The Nym exit is failing: ${exit}. Choose another exit (Provider) if this goes on.`);
+          active.details = { ...active.details, extra: { ...active.details.extra, exitHealth: exit } };
+          session.update(active.details);
+        }
+      }
+    });
+    void active.proc.exited.then((exit) => {
+      if (this.active !== active || session.signal.aborted) return;
+      this.active = undefined;
+      if (active.system) void this.options.systemRedirect?.down().catch(() => undefined);
+      session.lost({
+        code: 'helper_failed',
+        message: `nym-socks5-client ${describeExit(exit)}: the mixnet is down. The kill switch holds while Burrow starts it again.`,
+        evidence: { log: active.proc.recent(6) },
+      });
+    });
+    void this.askExitIp(active, session);
+  }
+
+  /** The address the leak server sees through the mixnet (after the fact; a failure means "unknown"). */
+  private async askExitIp(active: Active, session: DriverSession): Promise<void> {
+    const url = this.options.settings?.().leakServer.url ?? '';
+    if (url === '') return;
+    const target = new URL('/json', url);
+    for (const delayMs of [200, 1000, 3000]) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (this.active !== active || session.signal.aborted) return;
+      try {
+        const socket = await socks5Connect({ host: '127.0.0.1', port: active.config.socksPort }, target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 80), 15_000);
+        const echo = (await httpGetJson(socket, target, 15_000)) as { ip?: unknown };
+        if (typeof echo.ip !== 'string' || this.active !== active) continue;
+        active.details = { ...active.details, exitIp: echo.ip, extra: { ...active.details.extra, exitHealth: 'working' } };
+        session.update(active.details);
+        return;
+      } catch (error) {
+        this.options.log('debug', `Asking the leak server through Nym: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
