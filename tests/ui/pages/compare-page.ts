@@ -4,10 +4,36 @@ import { AppShell } from './app-shell.js';
 export class ComparePage extends AppShell {
   readonly notBuilt: Locator;
   readonly table: Locator;
+  readonly measureAll: Locator;
+  readonly cancel: Locator;
+  readonly progress: Locator;
+  readonly result: Locator;
+  readonly findings: Locator;
+  readonly rttChart: Locator;
+  readonly throughputChart: Locator;
+  readonly privacyChart: Locator;
 
   constructor(page: Page) {
     super(page);
     this.notBuilt = page.getByTestId('compare-not-built');
     this.table = page.getByRole('table', { name: 'Networks compared' });
+    this.measureAll = page.getByRole('button', { name: 'Measure all' });
+    this.cancel = page.getByRole('button', { name: 'Cancel' });
+    this.progress = page.getByTestId('measure-progress');
+    this.result = page.getByTestId('measure-result');
+    this.findings = page.getByTestId('compare-findings');
+    this.rttChart = page.getByTestId('chart-rtt');
+    this.throughputChart = page.getByTestId('chart-throughput');
+    this.privacyChart = page.getByTestId('chart-privacy-speed');
+  }
+
+  /** The table cell of a measured row (`throughput`, `rttMedian`, ...) for a network. */
+  measuredCell(row: string, network: string): Locator {
+    return this.table.getByTestId(`measured-${row}`).locator(`[data-network="${network}"]`);
+  }
+
+  /** The numbers a chart lists under it, one text per plotted point. */
+  async chartValues(chart: Locator): Promise<string[]> {
+    return chart.getByTestId('chart-value').evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent ?? '').join(' | ')));
   }
 }

@@ -12,6 +12,7 @@ import type { Comparison } from '../../../../app/contract/index.js';
 import type { Measurement } from '../../../../app/domain/index.js';
 import { formatDateTime } from '../../lib/format.js';
 import { scatterPoints, timeSeries, type TimePoint } from './chart-data.js';
+import { axisScale } from './compare-format.js';
 
 function ChartCard({ title, id, children }: { title: string; id: string; children: ReactNode }) {
   return (
@@ -65,7 +66,7 @@ function OverTime({ measurements, comparison, kind }: { measurements: Measuremen
       <LineChart
         height={260}
         xAxis={[{ data: data.times, scaleType: 'time', valueFormatter: (value: Date) => value.toLocaleTimeString() }]}
-        yAxis={[{ label: unit, min: 0 }]}
+        yAxis={[axisScale(data.points.map((p) => p.value)) === 'log' ? { label: `${unit} (log scale)`, scaleType: 'log', valueFormatter: (v: number) => String(v) } : { label: unit, min: 0 }]}
         series={data.series.map((s) => ({ id: s.id, label: s.label, data: s.data, connectNulls: true, showMark: true, valueFormatter: (v: number | null) => (v === null ? '' : `${v} ${unit}`) }))}
       />
       <ValuesTable caption={`${title}: values`} rows={pointRows(data.points, unit)} />
@@ -89,7 +90,7 @@ function PrivacyVsSpeed({ comparison }: { comparison: Comparison }) {
     <ChartCard title={title} id="chart-privacy-speed">
       <ScatterChart
         height={260}
-        xAxis={[{ label: 'Download (Mbit/s, latest)', min: 0 }]}
+        xAxis={[axisScale(points.map((p) => p.x)) === 'log' ? { label: 'Download (Mbit/s, latest; log scale)', scaleType: 'log', valueFormatter: (v: number) => String(v) } : { label: 'Download (Mbit/s, latest)', min: 0 }]}
         yAxis={[{ label: 'Privacy rank', min: 0, max: maxRank, tickInterval: levels.map((l) => l.rank), valueFormatter: (v: number) => String(v) }]}
         series={points.map((p) => ({ id: p.id, label: p.label, data: [{ id: p.id, x: p.x, y: p.y }], valueFormatter: () => `${p.label}: ${p.x} Mbit/s, privacy ${p.y}` }))}
       />

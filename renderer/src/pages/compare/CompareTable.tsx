@@ -9,7 +9,8 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { Comparison, ComparisonRow } from '../../../../app/contract/index.js';
-import { formatBitsPerSecond, formatDateTime, formatMs, humanizeKey } from '../../lib/format.js';
+import { formatBitsPerSecond, formatDateTime, humanizeKey } from '../../lib/format.js';
+import { formatMeasuredMs as formatMs } from './compare-format.js';
 
 type Measured = ComparisonRow['measured'];
 
