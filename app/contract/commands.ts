@@ -3,6 +3,7 @@
 // table; nothing else keeps a list of command names.
 import { z } from 'zod';
 import {
+  ConnectionDetailsSchema,
   HistoryEntrySchema,
   LeakTestKindSchema,
   LeakVerdictSchema,
@@ -80,6 +81,11 @@ export const commands = {
   ),
   cancelMeasurement: command(Empty, z.object({ cancelled: z.boolean() }), 'Stop a running Measure all; it still returns to where you were.'),
   getLogs: command(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(), z.array(LogEntrySchema), 'Recent log lines.'),
+  newIdentity: command(
+    Empty,
+    ConnectionDetailsSchema,
+    'Tor: new circuits for new connections (SIGNAL NEWNYM; tor allows one per 10 s). Answers the details now; the new circuit follows as a state event.',
+  ),
 } as const;
 
 export type Commands = typeof commands;

@@ -13,6 +13,7 @@ import { notImplemented, type CommandHandlers, type EventName, type EventPayload
 import { createNetdClient } from '../netd/client.js';
 import { createFirewallEnforcer } from '../netd/firewall-enforcer.js';
 import { createNetworks, type Networks } from '../networks/registry.js';
+import { newTorIdentity } from '../networks/tor/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { Supervisor, type FirewallEnforcer } from '../supervisor/supervisor.js';
 import { HistoryTracker } from './history-tracker.js';
@@ -183,6 +184,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       }),
     getComparison: () => notImplemented('The comparison of networks'),
     getLogs: ({ limit = 500 }) => Promise.resolve(logs.recent(limit)),
+    newIdentity: () => newTorIdentity(supervisor.current, networks.drivers.get('tor')),
   };
 
   logs.write('info', 'host', `Burrow ${BURROW_VERSION} host started; data in ${options.dataDir}.`);

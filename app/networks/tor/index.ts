@@ -1,10 +1,12 @@
 // Tor for the registry: the profile parser, the driver, and (with netd) what the kill switch lets through in
 // system-wide mode. The registry calls createTorNetwork once; everything Tor-specific stays in this folder.
+import { BurrowError } from '../../domain/errors.js';
 import type { Settings } from '../../domain/settings.js';
+import type { ConnectionDetails, TunnelState } from '../../domain/tunnel-state.js';
 import type { ProfileParser } from '../../host/profile-import.js';
 import type { NetdClient } from '../../netd/client.js';
 import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
-import type { StoredProfile } from '../../supervisor/driver.js';
+import type { NetworkDriver, StoredProfile } from '../../supervisor/driver.js';
 import { TorDriver, type TorDriverOptions } from './driver.js';
 import { torPolicySource } from './firewall-source.js';
 import { detectTorProfile, parseTorProfile } from './profile.js';
@@ -58,4 +60,12 @@ export function createTorNetwork(deps: TorNetworkDeps): TorNetwork {
         : new TorDriver({ dataDir: deps.dataDir, log: deps.log, ...(netd === undefined ? {} : { systemLauncher: systemLauncher({ netd }) }) }),
     firewallSource,
   };
+}
+
+/** The `newIdentity` command: only while Tor is the connected network. */
+export function newTorIdentity(state: TunnelState, driver: NetworkDriver | undefined): Promise<ConnectionDetails> {
+  if (state.state !== 'connected' || state.target.network !== 'tor' || !(driver instanceof TorDriver)) {
+    return Promise.reject(new BurrowError('conflict', 'A new Tor identity needs Tor to be connected.'));
+  }
+  return driver.newIdentity();
 }
