@@ -3,7 +3,7 @@
 // the lab's run directory and dies with the lab: netd's resolv.conf is the namespace's, its routes and nft
 // table are the namespace's, its UAPI sockets are in the namespace's /run/wireguard bind mount.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from './lab.js';
 import { repoRoot, waitFor, type ExecResult, type LabProcess } from './process.js';
@@ -32,24 +32,46 @@ export interface BurrowInLab {
   stop(): Promise<void>;
 }
 
-let built = false;
+let builtDir: string | undefined;
 
-/** The lab runs the bundles (dist/node/burrow.mjs and netd.mjs): build them once per test process. */
-export function ensureBuilt(): void {
-  if (built) return;
+/**
+ * The lab runs the bundles (burrow.mjs and netd.mjs side by side, as dist/node has them), built once per test
+ * process into a private directory: other suites rebuilding dist/node at the same moment would otherwise hand
+ * a CLI started mid-write a truncated file. The directory sits under node_modules/.cache so the bundles
+ * still find the externals (better-sqlite3) in the repository's node_modules.
+ */
+export function ensureBuilt(): string {
+  if (builtDir !== undefined) return builtDir;
   const root = repoRoot();
-  const result = spawnSync(process.execPath, [join(root, 'resources', 'build', 'build.mjs'), 'node'], { cwd: root, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`npm run build:node failed: ${result.stderr}`);
-  built = true;
+  const parent = join(root, 'node_modules', '.cache', 'burrow-lab-build');
+  // Test workers are often killed rather than left to exit: sweep the builds of processes that are gone.
+  for (const pid of existsSync(parent) ? readdirSync(parent) : []) {
+    if (!existsSync(`/proc/${pid}`)) rmSync(join(parent, pid), { recursive: true, force: true });
+  }
+  const dir = join(parent, String(process.pid));
+  mkdirSync(dir, { recursive: true });
+  const script = `
+    const { build } = require('esbuild');
+    const [root, dir] = process.argv.slice(1);
+    const banner = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+    const entries = [['app/cli/main.ts', 'burrow.mjs'], ['native/netd/main.ts', 'netd.mjs']];
+    Promise.all(entries.map(([input, output]) => build({
+      entryPoints: [root + '/' + input], outfile: dir + '/' + output, bundle: true, platform: 'node', target: 'node20',
+      format: 'esm', external: ['better-sqlite3', 'electron', 'bufferutil', 'utf-8-validate'], banner: { js: banner }, logLevel: 'error',
+    }))).catch((error) => { console.error(error); process.exit(1); });`;
+  const result = spawnSync(process.execPath, ['-e', script, root, dir], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`building burrow.mjs and netd.mjs for the lab failed: ${result.stderr}`);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  builtDir = dir;
+  return dir;
 }
 
+/** The lab's burrow.mjs (netd.mjs is next to it, where `burrow netd` looks). */
 export function burrowBin(): string {
-  return join(repoRoot(), 'dist', 'node', 'burrow.mjs');
+  return join(ensureBuilt(), 'burrow.mjs');
 }
 
-/** `env`: extra variables for the host (BURROW_* helper paths and user); netd gets none. */
 export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Record<string, string> } = {}): Promise<BurrowInLab> {
-  ensureBuilt();
   const root = repoRoot();
   const dir = join(lab.dir, `burrow-${opts.name ?? 'main'}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
