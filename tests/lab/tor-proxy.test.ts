@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectControl } from '../../app/cli/control-client.js';
 import { clientProcesses, startBurrowInLab, waitForState, type BurrowInLab } from './burrow-in-lab.js';
 import { echo } from './http.js';
 import { startLab, type Lab } from './lab.js';
@@ -94,6 +95,18 @@ describe.skipIf(!isRoot)('Tor through Burrow, proxy mode (needs root: network na
     const { data } = await burrow.cliJson<{ state: string }>(['connect', 'lab-tor'], 120_000);
     expect(data.state).toBe('connected');
     console.log(`tor proxy: warm bootstrap through Burrow ${Date.now() - started} ms`);
+    expect(await socksEcho()).toBe(lab.addresses.tor.exit);
+  });
+
+  it('new identity (NEWNYM) over the contract: tor takes the signal and answers the current circuit', async () => {
+    const control = await connectControl(burrow.controlSocket);
+    try {
+      const details = await control.client.newIdentity({});
+      expect(details.exitIp).toBe(lab.addresses.tor.exit);
+      expect(details.extra?.Circuit?.split(' → ')).toHaveLength(3);
+    } finally {
+      control.close();
+    }
     expect(await socksEcho()).toBe(lab.addresses.tor.exit);
   });
 
