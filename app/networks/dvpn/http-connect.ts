@@ -15,6 +15,7 @@ export function parseConnectAnswer(buf: Buffer): { status: number; consumed: num
   return { status: Number(match[1]), consumed: end + 4 };
 }
 
+/** A socket tunnelled through the proxy to host:port, returned paused (see socks5Connect). */
 export function httpConnect(proxy: { host: string; port: number }, host: string, port: number, timeoutMs = 15_000): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: proxy.host, port: proxy.port });
@@ -32,6 +33,7 @@ export function httpConnect(proxy: { host: string; port: number }, host: string,
         if (answer === undefined) return;
         if (answer.status !== 200) return fail(new Error(`the proxy answered ${answer.status} for ${host}:${port}`));
         clearTimeout(timer);
+        socket.pause();
         socket.off('data', onData);
         socket.off('error', fail);
         const rest = buf.subarray(answer.consumed);

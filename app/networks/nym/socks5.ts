@@ -117,7 +117,10 @@ export async function socks5Handshake(host: string, port: number, timeoutMs = 20
   }
 }
 
-/** A socket connected through the proxy to host:port; bytes after the reply are pushed back. */
+/**
+ * A socket connected through the proxy to host:port, returned paused with any bytes that came after the
+ * reply pushed back: attach a listener, then resume() (pipe() resumes by itself).
+ */
 export async function socks5Connect(proxy: { host: string; port: number }, host: string, port: number, timeoutMs = 10_000, signal?: AbortSignal): Promise<Socket> {
   const conn = dial(proxy.host, proxy.port, timeoutMs, signal);
   try {
@@ -141,6 +144,7 @@ export async function socks5Connect(proxy: { host: string; port: number }, host:
       const reply = parseConnectReply(buf);
       if (reply === undefined) continue;
       if (reply.code !== 0) throw new Error(`the proxy could not reach ${host}:${port}: ${SOCKS5_REPLIES[reply.code] ?? `error ${reply.code}`}`);
+      conn.socket.pause();
       conn.socket.removeAllListeners('data');
       conn.socket.removeAllListeners('close');
       conn.socket.removeAllListeners('error');
@@ -181,6 +185,7 @@ export function httpGetJson(socket: Socket, url: URL, timeoutMs = 10_000): Promi
         reject(new Error('the answer is not JSON'));
       }
     });
+    socket.resume();
     // HTTP/1.0: no chunked encoding to undo.
     socket.write(`GET ${url.pathname}${url.search} HTTP/1.0\r\nHost: ${url.host}\r\nAccept: application/json\r\n\r\n`);
   });

@@ -96,8 +96,10 @@ export interface MystStandin {
   marketFile: string;
   proposals: StandinProposal[];
   provider: LabProcess;
-  /** Registration and balance of identities created from now on. */
+  /** Registration and balance of identities created from now on (read when myst starts). */
   setNewIdentity(newIdentity: { registration: RegistrationStatus; balanceMyst: number }): void;
+  /** Registration or balance of every identity, from the next request on (undefined: as created). */
+  overrideIdentities(override: { registration?: RegistrationStatus; balanceMyst?: number } | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -109,7 +111,7 @@ export async function startMystStandin(lab: Lab, opts: { registration?: Registra
     { provider_id: '0x2222222222222222222222222222222222222222', country: 'DE', city: 'Frankfurt', ip_type: 'residential', price_per_gib: 0.12, price_per_hour: 0.0009, quality: 2.9, latency: 22, bandwidth: 95, endpoint },
     { provider_id: '0x3333333333333333333333333333333333333333', country: 'NL', city: 'Rotterdam', ip_type: 'residential', price_per_gib: 0.05, price_per_hour: 0.0003, quality: 1.1, latency: 80, bandwidth: 30, endpoint },
   ];
-  const market = {
+  const market: Record<string, unknown> = {
     version: 1,
     nodeVersion: '1.35.4-standin',
     proposals,
@@ -133,6 +135,11 @@ export async function startMystStandin(lab: Lab, opts: { registration?: Registra
     provider,
     setNewIdentity(newIdentity) {
       market.newIdentity = newIdentity;
+      write();
+    },
+    overrideIdentities(override) {
+      if (override === undefined) delete market.identityOverride;
+      else market.identityOverride = override;
       write();
     },
     async stop() {

@@ -36,6 +36,8 @@ export class Keystore {
   constructor(
     private readonly dir: string,
     private readonly defaults: { registration: RegistrationStatus; balanceMyst: number },
+    /** Lab switch: overrides every identity's registration or balance (as if the chain said so). */
+    private readonly override: () => { registration?: RegistrationStatus; balanceMyst?: number } | undefined = () => undefined,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
@@ -55,7 +57,8 @@ export class Keystore {
 
   read(address: string): KeyFile | undefined {
     const file = this.file(address);
-    return file === undefined || !existsSync(file) ? undefined : (JSON.parse(readFileSync(file, 'utf8')) as KeyFile);
+    if (file === undefined || !existsSync(file)) return undefined;
+    return { ...(JSON.parse(readFileSync(file, 'utf8')) as KeyFile), ...this.override() };
   }
 
   create(passphrase: string): string {

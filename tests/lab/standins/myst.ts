@@ -17,6 +17,8 @@ interface MarketFile {
   nodeVersion: string;
   proposals: StandinProposal[];
   newIdentity: { registration: RegistrationStatus; balanceMyst: number };
+  /** Read again on every request: the lab changes a registration or balance while myst runs. */
+  identityOverride?: { registration?: RegistrationStatus; balanceMyst?: number };
   connectDelayMs?: number;
 }
 
@@ -48,7 +50,8 @@ function parseArgv(argv: string[]): { flags: Record<string, string>; command: st
 }
 
 const { flags, command } = parseArgv(process.argv.slice(2));
-const market = JSON.parse(readFileSync(process.env.MYST_STANDIN_NETWORK ?? '/nonexistent', 'utf8')) as MarketFile;
+const marketFile = process.env.MYST_STANDIN_NETWORK ?? '/nonexistent';
+const market = JSON.parse(readFileSync(marketFile, 'utf8')) as MarketFile;
 if (command === 'version') {
   process.stdout.write(`Application version: ${market.nodeVersion}\n`);
   process.exit(0);
@@ -62,7 +65,7 @@ if (flags.proxymode !== 'true') {
   process.exit(1);
 }
 const dataDir = flags['data-dir'] ?? join(homedir(), '.mysterium');
-const keystore = new Keystore(join(dataDir, 'keystore'), market.newIdentity);
+const keystore = new Keystore(join(dataDir, 'keystore'), market.newIdentity, () => (JSON.parse(readFileSync(marketFile, 'utf8')) as MarketFile).identityOverride);
 const tokensValid = new Map<string, number>();
 const sse = new Set<ServerResponse>();
 const conn = new ConsumerConnection({
