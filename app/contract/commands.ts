@@ -60,7 +60,13 @@ export const commands = {
   disconnect: command(Empty, TunnelStateSchema, 'Disconnect; with lockdown on, traffic stays blocked.'),
   updateSettings: command(SettingsPatchSchema, SettingsSchema, 'Change settings (kill switch, lockdown, LAN, DNS, leak server).'),
   runLeakTest: command(
-    z.object({ tests: z.array(LeakTestKindSchema).min(1).optional() }).strict(),
+    z
+      .object({
+        tests: z.array(LeakTestKindSchema).min(1).optional(),
+        /** ICE candidates the app window gathered against the leak server's STUN (the WebRTC test). */
+        webrtcCandidates: z.array(z.string().max(1024)).max(200).optional(),
+      })
+      .strict(),
     z.object({ verdicts: z.array(LeakVerdictSchema) }),
     'Run the leak tests against whatever network is up.',
   ),

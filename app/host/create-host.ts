@@ -19,6 +19,7 @@ import { Supervisor, type FirewallEnforcer } from '../supervisor/supervisor.js';
 import { HistoryTracker } from './history-tracker.js';
 import { probeHelpers } from './helper-versions.js';
 import { LogBuffer } from './log-buffer.js';
+import { createLeakHandler } from './leak-handler.js';
 import { chooseProfileName, parseImportedProfile } from './profile-import.js';
 
 export const BURROW_VERSION = '0.1.0';
@@ -46,7 +47,15 @@ export interface Host {
   close(): Promise<void>;
 }
 
-export async function createHost(options: HostOptions): Promise<Host> {
+export function createHost(options: HostOptions): Promise<Host> {
+  try {
+    return Promise.resolve(buildHost(options));
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function buildHost(options: HostOptions): Host {
   const now = options.now ?? (() => new Date());
   const logs = new LogBuffer(options.logMirror);
   const store: Store = openStore(options.dataDir, now);
@@ -175,14 +184,22 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await supervisor.refreshFirewall();
       return settings;
     },
-    runLeakTest: () => notImplemented('The leak tests'),
+    runLeakTest: createLeakHandler({
+      store,
+      state: () => supervisor.current,
+      settings: () => settings,
+      onVerdict: (verdict) => emit('leakResult', verdict),
+      log: logs.scoped('leaks'),
+    }),
     getHistory: ({ limit = 100, network }) =>
       Promise.resolve({
         connections: store.history.list(limit, network),
         leaks: store.results.leaks(limit, network),
         measurements: store.results.measurements(limit, network),
       }),
-    getComparison: () => notImplemented('The comparison of networks'),
+    getComparison: () => notImplemented('the comparison of networks'),
+    measureAll: () => notImplemented('measuring every network'),
+    cancelMeasurement: () => notImplemented('measuring every network'),
     getLogs: ({ limit = 500 }) => Promise.resolve(logs.recent(limit)),
     newIdentity: () => newTorIdentity(supervisor.current, networks.drivers.get('tor')),
   };
@@ -191,7 +208,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // The rules of the state the host starts in (lockdown survives a restart of the host).
   if (firewall) void supervisor.refreshFirewall();
 
-  return {
+  const host: Host = {
     handlers,
     dataDir: options.dataDir,
     onEvent(listener) {
@@ -206,6 +223,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       store.close();
     },
   };
+  return host;
 }
 
 export function describeState(state: TunnelState): string {

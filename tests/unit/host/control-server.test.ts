@@ -62,10 +62,15 @@ describe('control socket', () => {
     client.end();
   });
 
-  it('answers not_implemented, never a fake success, for what is not built', async () => {
+  it('refuses a file it cannot place in any network, naming the ones it can import', async () => {
     const client = await LineClient.connect(t.control.path);
-    client.send('{"id":7,"method":"importProfile","params":{"content":"hello","network":"dvpn"}}\n');
-    expect(await client.waitFor((m) => m.id === 7)).toMatchObject({ ok: false, error: { code: 'not_implemented' } });
+    client.send('{"id":8,"method":"importProfile","params":{"content":"just some text"}}\n');
+    const answer = await client.waitFor((m) => m.id === 8);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_profile' } });
+    expect(JSON.stringify(answer)).toContain('WireGuard VPN');
+    client.end();
+  });
+});
     client.send('{"id":8,"method":"importProfile","params":{"content":"just some text"}}\n');
     expect(await client.waitFor((m) => m.id === 8)).toMatchObject({ ok: false, error: { code: 'invalid_profile' } });
     client.end();

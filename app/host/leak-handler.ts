@@ -1,0 +1,44 @@
+// The host's runLeakTest: one run at a time, against whatever is up; every verdict is stored and pushed
+// as it arrives, so the dashboard fills in while slower tests still run.
+import { BurrowError, type LeakVerdict, type Settings, type TunnelState } from '../domain/index.js';
+import type { CommandHandlers } from '../contract/index.js';
+import { baselineFromVerdicts, runLeakSuite } from '../leaks/index.js';
+import type { Store } from '../store/index.js';
+import { buildLeakRun } from './leak-context.js';
+
+export interface LeakHandlerDeps {
+  store: Store;
+  state(): TunnelState;
+  settings(): Settings;
+  onVerdict(verdict: LeakVerdict): void;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+export function createLeakHandler(deps: LeakHandlerDeps): CommandHandlers['runLeakTest'] {
+  let running = false;
+  return async ({ tests, webrtcCandidates }) => {
+    if (running) throw new BurrowError('conflict', 'The leak tests are already running; wait for them to finish.');
+    running = true;
+    try {
+      const state = deps.state();
+      const profile = 'target' in state && state.target ? deps.store.profiles.find(state.target.profileId) : undefined;
+      const baseline = baselineFromVerdicts(deps.store.results.leaks(200));
+      const run = buildLeakRun(state, profile, deps.settings(), baseline, webrtcCandidates);
+      deps.log('info', `Running leak tests against ${run.context.network ?? 'no tunnel'}.`);
+      const verdicts = await runLeakSuite({
+        leakServerUrl: deps.settings().leakServer.url,
+        context: run.context,
+        ...(tests ? { tests } : {}),
+        ...(run.socks5 ? { socks5: run.socks5 } : {}),
+        onVerdict: (verdict) => {
+          deps.store.results.addLeak(verdict);
+          deps.onVerdict(verdict);
+          if (verdict.verdict === 'leaked') deps.log('warn', `Leak test ${verdict.test}: ${verdict.summary}`);
+        },
+      });
+      return { verdicts };
+    } finally {
+      running = false;
+    }
+  };
+}
