@@ -71,8 +71,3 @@ describe('control socket', () => {
     client.end();
   });
 });
-    client.send('{"id":8,"method":"importProfile","params":{"content":"just some text"}}\n');
-    expect(await client.waitFor((m) => m.id === 8)).toMatchObject({ ok: false, error: { code: 'invalid_profile' } });
-    client.end();
-  });
-});
