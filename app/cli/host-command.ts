@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createHost } from '../host/create-host.js';
 import { defaultControlPath, startControlServer } from '../host/control-server.js';
 import { startWebServer, type WebServer } from '../host/web-server.js';
+import { findDefaultNetdSocket } from '../netd/default-socket.js';
 import { resolveDataDir } from '../store/index.js';
 
 function findRendererDir(): string | undefined {
@@ -30,9 +31,10 @@ export async function runHost(argv: string[]): Promise<number> {
   // Everything the host writes (database, secrets, sockets) is private to the user.
   process.umask(0o077);
   const dataDir = resolveDataDir(values.data);
+  const netdSocket = values.netd ?? findDefaultNetdSocket();
   const host = await createHost({
     dataDir,
-    ...(values.netd ? { netdSocket: values.netd } : {}),
+    ...(netdSocket ? { netdSocket } : {}),
     ...(values.quiet ? {} : { logMirror: (line: string) => process.stderr.write(`${line}\n`) }),
   });
   const control = await startControlServer(values.control ?? defaultControlPath(), host.handlers, (level, message) =>

@@ -48,7 +48,7 @@ function appPaths() {
 }
 
 export function runDesktop(deps: DesktopDeps): void {
-  const args = parseLaunchArgs(process.argv, process.env);
+  const args = parseLaunchArgs(process.argv, process.env, existsSync);
   const { location, warning } = resolveRendererLocation(process.env, app.isPackaged);
   if (warning !== undefined) log.warn(warning);
 

@@ -1,6 +1,7 @@
 // What the desktop app reads from its own command line: --hidden (autostart: tray only, no window),
 // --data DIR and --netd PATH (same meaning as for `burrow host`). Electron and Chromium add switches of
 // their own, so unknown arguments are ignored rather than refused.
+import { findDefaultNetdSocket } from '../../app/netd/default-socket.js';
 import { HIDDEN_FLAG } from './autostart.js';
 
 export interface LaunchArgs {
@@ -22,9 +23,14 @@ function valueOf(argv: readonly string[], flag: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-export function parseLaunchArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): LaunchArgs {
+export function parseLaunchArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+  // An installed package runs netd as a service; use its socket when nothing else is named.
+  exists: (path: string) => boolean = () => false,
+): LaunchArgs {
   const dataDir = valueOf(argv, '--data');
-  const netdSocket = valueOf(argv, '--netd') ?? (env.BURROW_NETD === '' ? undefined : env.BURROW_NETD);
+  const netdSocket = valueOf(argv, '--netd') ?? (env.BURROW_NETD === '' ? undefined : env.BURROW_NETD) ?? findDefaultNetdSocket(exists);
   return {
     hidden: argv.includes(HIDDEN_FLAG),
     ...(dataDir === undefined ? {} : { dataDir }),

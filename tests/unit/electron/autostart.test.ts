@@ -77,4 +77,11 @@ describe('launch arguments', () => {
     expect(parseLaunchArgs(['x', '--netd=/a.sock'], { BURROW_NETD: '/b.sock' })).toEqual({ hidden: false, netdSocket: '/a.sock' });
     expect(parseLaunchArgs(['x'], { BURROW_NETD: '' })).toEqual({ hidden: false });
   });
+
+  it('uses an installed netd\'s socket when none is named, and only when it exists', () => {
+    const installed = (path: string): boolean => path === '/run/burrow/netd.sock';
+    expect(parseLaunchArgs(['x'], {}, installed)).toEqual({ hidden: false, netdSocket: '/run/burrow/netd.sock' });
+    expect(parseLaunchArgs(['x'], {}, () => false)).toEqual({ hidden: false });
+    expect(parseLaunchArgs(['x', '--netd', '/tmp/mine.sock'], {}, installed)).toEqual({ hidden: false, netdSocket: '/tmp/mine.sock' });
+  });
 });
