@@ -6,8 +6,10 @@
 // netd validates it with app/firewall's own schema (the one layer exception netd has, see eslint.config.js).
 import { z } from 'zod';
 import { ErrorInfoSchema } from '../domain/index.js';
+import { netdRedirectCommands } from './netd-redirect.js';
 import { netdTorCommands } from './netd-tor.js';
 
+export * from './netd-redirect.js';
 export * from './netd-tor.js';
 
 export const NETD_PROTOCOL_VERSION = 1;
@@ -115,6 +117,7 @@ export const netdCommands = {
   ),
   restoreDns: netdCommand(Empty, z.object({ restored: z.boolean() }), 'Put back the resolver configuration setDns replaced.'),
   ...netdTorCommands,
+  ...netdRedirectCommands,
 } as const;
 
 export type NetdCommands = typeof netdCommands;

@@ -6,6 +6,7 @@ import { NETD_PROTOCOL_VERSION } from '../../app/contract/index.js';
 import type { LogFacts, NetdHandlers } from './dispatch.js';
 import type { ResolverConfig } from './dns.js';
 import type { Firewall } from './firewall.js';
+import type { SystemRedirect } from './redirect.js';
 import type { SystemTor } from './tor.js';
 import type { Tunnels } from './wireguard/tunnels.js';
 
@@ -16,6 +17,7 @@ export interface HandlerDeps {
   tunnels: Tunnels;
   dns: ResolverConfig;
   tor: SystemTor;
+  redirect: SystemRedirect;
   startedAt: number;
 }
 
@@ -47,6 +49,9 @@ export function createHandlers(deps: HandlerDeps): NetdHandlers {
     torSystemStart: (request) => exclusive(() => deps.tor.start(request)),
     torSystemStop: () => exclusive(() => deps.tor.stop()),
     torSystemStatus: () => Promise.resolve(deps.tor.status()),
+    redirectStart: (request) => exclusive(() => deps.redirect.start(request)),
+    redirectStop: () => exclusive(() => deps.redirect.stop()),
+    redirectStatus: () => Promise.resolve(deps.redirect.status()),
   };
 }
 
@@ -63,6 +68,8 @@ export const logFacts: LogFacts = (method: NetdCommandName, request: unknown): R
       return { ifname: String(r.ifname) };
     case 'torSystemStart':
       return { bridges: Array.isArray(r.bridges) ? r.bridges.length : 0, authorities: Array.isArray(r.dirAuthorities) ? r.dirAuthorities.length : 0 };
+    case 'redirectStart':
+      return { proxy: String(r.proxyType), proxyPort: Number(r.proxyPort) };
     case 'setDns':
       return { servers: Array.isArray(r.servers) ? r.servers.map(String) : [] };
     default:

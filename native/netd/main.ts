@@ -3,6 +3,7 @@
 // narrow, validated commands from the host. When the host goes away the firewall stays as it is (fail
 // closed); tunnels are taken down when netd itself stops.
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toErrorInfo } from '../../app/domain/index.js';
 import { ResolverConfig } from './dns.js';
@@ -12,6 +13,7 @@ import { createHandlers, logFacts, NETD_VERSION } from './handlers.js';
 import { createLogger, type LogLevel } from './log.js';
 import { startServer } from './server.js';
 import { StateFile } from './state-file.js';
+import { SystemRedirect } from './redirect.js';
 import { DEFAULT_TOR_DIR, SystemTor } from './tor.js';
 import { Tunnels } from './wireguard/tunnels.js';
 
@@ -60,8 +62,10 @@ async function main(argv: string[]): Promise<number> {
   const recovered = await tunnels.recover();
   if (recovered.length > 0) logger.log('warn', 'removed tunnels a previous netd left behind', { interfaces: recovered });
   const tor = new SystemTor(values['tor-dir'] ?? DEFAULT_TOR_DIR, logger);
+  const redirect = new SystemRedirect(join(state.dir, 'redirect'), logger);
   const handlers = createHandlers({
     tor,
+    redirect,
     firewall: new Firewall({ run: runTool }),
     tunnels,
     dns: new ResolverConfig(values['resolv-conf'] ?? '/etc/resolv.conf', state.dir),
@@ -84,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
       logger.log('info', 'stopping; the firewall stays as it is (fail closed)', { signal });
       void (async () => {
         await server.close();
+        await redirect.stop().catch((error: unknown) => logger.log('error', 'redirect teardown failed', { reason: toErrorInfo(error).message }));
         await tor.stop().catch((error: unknown) => logger.log('error', 'tor teardown failed', { reason: toErrorInfo(error).message }));
         await tunnels.downAll().catch((error: unknown) => logger.log('error', 'tunnel teardown failed', { reason: toErrorInfo(error).message }));
         resolve(0);

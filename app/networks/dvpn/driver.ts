@@ -9,7 +9,7 @@ import type { DriverAvailability, DriverSession, NetworkDriver, StoredProfile, T
 import { describeExit } from '../nym/helper-process.js';
 import type { HelperUser } from '../nym/helper-user.js';
 import { httpGetJson } from '../nym/socks5.js';
-import type { SystemRedirect } from '../nym/system-redirect.js';
+import { watchRedirect, type SystemRedirect } from '../nym/system-redirect.js';
 import { dvpnConfigFromRecord, dvpnSecrets, type DvpnProfileConfig, type DvpnSecrets } from './config.js';
 import { startDaemon, type MystDaemon } from './daemon.js';
 import { connectError, registrationError } from './errors.js';
@@ -42,6 +42,7 @@ interface Active {
   details: ConnectionDetails;
   events: AbortController;
   system: boolean;
+  stopWatch: () => void;
 }
 
 export const INSTALL_HINT = 'Install the Mysterium node (myst) from mysterium.network or github.com/mysteriumnetwork/node/releases and put it on PATH, or name it in BURROW_MYST.';
@@ -87,9 +88,13 @@ export class DvpnDriver implements NetworkDriver {
   }
 
   /** myst's uid, for the firewall source (system-wide mode lets only a dedicated uid out). */
-  allowance(profileId: string): { uid: number; dedicated: boolean } | undefined {
-    const user = this.active?.profileId === profileId ? this.options.helperUser() : this.starting?.profileId === profileId ? this.starting.user : undefined;
-    return user === undefined ? undefined : { uid: user.uid, dedicated: user.dedicated };
+  allowance(_profileId: string): { uid: number; dedicated: boolean } | undefined {
+    try {
+      const user = this.options.helperUser();
+      return { uid: user.uid, dedicated: user.dedicated };
+    } catch {
+      return undefined;
+    }
   }
 
   /** The node picker's data: the identity's registration and balance, and the nodes on offer. */
@@ -156,7 +161,7 @@ export class DvpnDriver implements NetworkDriver {
           helper: `runs as ${user.dedicated ? `user ${user.name}` : 'you'}`,
         },
       };
-      const active: Active = { profileId: profile.id, daemon: d, config, details, events: new AbortController(), system: config.mode === 'system' };
+      const active: Active = { profileId: profile.id, daemon: d, config, details, events: new AbortController(), system: config.mode === 'system', stopWatch: () => undefined };
       this.active = active;
       this.watch(active, session);
       this.options.log('info', `Mysterium is up: node ${node.providerId} (${config.mode} mode).`);
@@ -177,6 +182,7 @@ export class DvpnDriver implements NetworkDriver {
     const active = this.active;
     this.active = undefined;
     if (active === undefined) return;
+    active.stopWatch();
     active.events.abort();
     if (active.system) await this.options.systemRedirect?.down().catch((error: unknown) => this.options.log('warn', `Stopping the system-wide redirect: ${error instanceof Error ? error.message : String(error)}`));
     await active.daemon.api.disconnect().catch((error: unknown) => this.options.log('debug', `DELETE /connection: ${error instanceof Error ? error.message : String(error)}`));
@@ -199,6 +205,7 @@ export class DvpnDriver implements NetworkDriver {
       if (this.active !== active || session.signal.aborted) return;
       clearTimeout(reconnectTimer);
       this.active = undefined;
+      active.stopWatch();
       active.events.abort();
       if (active.system) void this.options.systemRedirect?.down().catch(() => undefined);
       void active.daemon.proc.stop();
@@ -223,6 +230,8 @@ export class DvpnDriver implements NetworkDriver {
       else if (phase === 'disconnected' || phase === 'disconnecting') lose('host_unreachable', `Mysterium dropped the connection (${status}) without Burrow asking.`);
     }, active.events.signal).catch((error: unknown) => this.options.log('debug', `myst's event stream ended: ${error instanceof Error ? error.message : String(error)}`));
     void active.daemon.proc.exited.then((exit) => lose('helper_failed', `myst ${describeExit(exit)}: the dVPN connection is down. The kill switch holds while Burrow starts it again.`));
+    const redirect = this.options.systemRedirect;
+    if (active.system && redirect !== undefined) active.stopWatch = watchRedirect(redirect, () => lose('helper_failed', 'redsocks, which takes every program to the Mysterium node, stopped. The kill switch holds while Burrow starts it again.'));
     void this.askExitIp(active, session);
   }
 

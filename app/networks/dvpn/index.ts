@@ -1,7 +1,7 @@
 // dVPN (Mysterium) for the registry: the profile parser, the driver and the kill switch's policy source.
 import type { ProfileParser } from '../../host/profile-import.js';
 import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
-import { helperBinary, lazyHelperUser, type ProxyNetworkDeps } from '../nym/index.js';
+import { helperBinary, lazyHelperUser, systemRedirectOf, type ProxyNetworkDeps } from '../nym/index.js';
 import { DvpnDriver } from './driver.js';
 import { dvpnPolicySource } from './firewall-source.js';
 import { detectDvpnProfile, parseDvpnProfile } from './profile.js';
@@ -31,7 +31,7 @@ export function createDvpnNetwork(deps: ProxyNetworkDeps): DvpnNetwork {
           ...(deps.settings === undefined ? {} : { settings: deps.settings }),
           findMyst: () => helperBinary('myst', 'BURROW_MYST', env),
           helperUser: lazyHelperUser('myst', deps.dataDir, env),
-          systemRedirect: deps.systemRedirect,
+          systemRedirect: systemRedirectOf(deps),
         });
   const { settings, findProfile } = deps;
   const firewallSource =

@@ -16,7 +16,7 @@ import { HelperProcess, describeExit, helperEnv, runHelper } from './helper-proc
 import type { HelperUser } from './helper-user.js';
 import { waitUntilReady } from './readiness.js';
 import { httpGetJson, socks5Connect } from './socks5.js';
-import type { SystemRedirect } from './system-redirect.js';
+import { watchRedirect, type SystemRedirect } from './system-redirect.js';
 
 export interface NymDriverOptions {
   dataDir: string;
@@ -49,6 +49,7 @@ interface Active {
   details: ConnectionDetails;
   failures: number[];
   system: boolean;
+  stopWatch: () => void;
 }
 
 export const INSTALL_HINT = 'Install nym-socks5-client from the Nym releases (github.com/nymtech/nym/releases) and put it on PATH, or name it in BURROW_NYM_SOCKS5_CLIENT.';
@@ -107,11 +108,18 @@ export class NymDriver implements NetworkDriver {
     return { config, binary, user };
   }
 
-  /** The helper's uid and, once known, its gateway and nym-api addresses (for the firewall source). */
+  /**
+   * For the firewall source: the helper's uid always (a connecting policy must not depend on how far the
+   * driver got), and its gateway and nym-api addresses once this profile's client is up.
+   */
   allowance(profileId: string): NymAllowance | undefined {
     if (this.active?.profileId === profileId) return this.active.allowance;
-    if (this.starting?.profileId === profileId) return { uid: this.starting.user.uid, dedicated: this.starting.user.dedicated, nymApis: [] };
-    return undefined;
+    try {
+      const user = this.options.helperUser();
+      return { uid: user.uid, dedicated: user.dedicated, nymApis: [] };
+    } catch {
+      return undefined;
+    }
   }
 
   async connect(profile: StoredProfile, session: DriverSession): Promise<ConnectionDetails> {
@@ -146,7 +154,7 @@ export class NymDriver implements NetworkDriver {
         }
         if (session.signal.aborted) throw session.signal.reason instanceof Error ? session.signal.reason : new BurrowError('cancelled', 'Cancelled.');
         const details = this.detailsOf(config, init, user);
-        const active: Active = { profileId: profile.id, proc, user, config, init, allowance, details, failures: [], system: config.mode === 'system' };
+        const active: Active = { profileId: profile.id, proc, user, config, init, allowance, details, failures: [], system: config.mode === 'system', stopWatch: () => undefined };
         this.active = active;
         this.watch(active, session);
         this.options.log('info', `Nym is up (${config.mode} mode, SOCKS5 on 127.0.0.1:${config.socksPort}, gateway ${short(init.gateway_id)}).`);
@@ -165,6 +173,7 @@ export class NymDriver implements NetworkDriver {
     const active = this.active;
     this.active = undefined;
     if (active === undefined) return;
+    active.stopWatch();
     if (active.system) await this.options.systemRedirect?.down().catch((error: unknown) => this.options.log('warn', `Stopping the system-wide redirect: ${error instanceof Error ? error.message : String(error)}`));
     await active.proc.stop();
   }
@@ -240,16 +249,17 @@ export class NymDriver implements NetworkDriver {
         }
       }
     });
-    void active.proc.exited.then((exit) => {
+    const lose = (message: string): void => {
       if (this.active !== active || session.signal.aborted) return;
       this.active = undefined;
+      active.stopWatch();
       if (active.system) void this.options.systemRedirect?.down().catch(() => undefined);
-      session.lost({
-        code: 'helper_failed',
-        message: `nym-socks5-client ${describeExit(exit)}: the mixnet is down. The kill switch holds while Burrow starts it again.`,
-        evidence: { log: active.proc.recent(6) },
-      });
-    });
+      void active.proc.stop();
+      session.lost({ code: 'helper_failed', message, evidence: { log: active.proc.recent(6) } });
+    };
+    void active.proc.exited.then((exit) => lose(`nym-socks5-client ${describeExit(exit)}: the mixnet is down. The kill switch holds while Burrow starts it again.`));
+    const redirect = this.options.systemRedirect;
+    if (active.system && redirect !== undefined) active.stopWatch = watchRedirect(redirect, () => lose('redsocks, which takes every program into the mixnet, stopped. The kill switch holds while Burrow starts it again.'));
     void this.askExitIp(active, session);
   }
 

@@ -3,13 +3,14 @@
 import type { Settings } from '../../domain/settings.js';
 import { findExecutable } from '../../host/helper-versions.js';
 import type { ProfileParser } from '../../host/profile-import.js';
+import type { NetdClient } from '../../netd/client.js';
 import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
 import type { StoredProfile } from '../../supervisor/driver.js';
 import { NymDriver } from './driver.js';
 import { nymPolicySource } from './firewall-source.js';
 import { resolveHelperUser, type HelperUser } from './helper-user.js';
 import { detectNymProfile, parseNymProfile } from './profile.js';
-import type { SystemRedirect } from './system-redirect.js';
+import { netdRedirect, type SystemRedirect } from './system-redirect.js';
 
 export { NymDriver } from './driver.js';
 export { parseNymProfile, parseNymProfileText, detectNymProfile } from './profile.js';
@@ -25,7 +26,9 @@ export interface ProxyNetworkDeps {
   dataDir?: string | undefined;
   settings?: (() => Settings) | undefined;
   findProfile?: ((id: string) => StoredProfile | undefined) | undefined;
-  /** Present with netd: system-wide mode. */
+  /** With netd: system-wide mode (redsocks and the DNS stub). */
+  netd?: NetdClient | undefined;
+  /** Tests replace netd's redirect. */
   systemRedirect?: SystemRedirect | undefined;
   /** Defaults to process.env (BURROW_HELPER_USER, BURROW_NYM_SOCKS5_CLIENT, BURROW_MYST). */
   env?: Record<string, string | undefined>;
@@ -42,6 +45,10 @@ export function helperBinary(name: string, variable: string, env: Record<string,
 export function lazyHelperUser(kind: 'nym' | 'myst', dataDir: string, env: Record<string, string | undefined>): () => HelperUser {
   let user: HelperUser | undefined;
   return () => (user ??= resolveHelperUser(kind, { dataDir, wanted: env.BURROW_HELPER_USER }));
+}
+
+export function systemRedirectOf(deps: ProxyNetworkDeps): SystemRedirect | undefined {
+  return deps.systemRedirect ?? (deps.netd === undefined ? undefined : netdRedirect(deps.netd));
 }
 
 export interface NymNetwork {
@@ -61,7 +68,7 @@ export function createNymNetwork(deps: ProxyNetworkDeps): NymNetwork {
           ...(deps.settings === undefined ? {} : { settings: deps.settings }),
           findClient: () => helperBinary('nym-socks5-client', 'BURROW_NYM_SOCKS5_CLIENT', env),
           helperUser: lazyHelperUser('nym', deps.dataDir, env),
-          systemRedirect: deps.systemRedirect,
+          systemRedirect: systemRedirectOf(deps),
         });
   const { settings, findProfile } = deps;
   const firewallSource =

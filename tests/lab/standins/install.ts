@@ -29,6 +29,29 @@ function wrapper(dir: string, name: string, envName: string, envFile: string, sc
   return path;
 }
 
+const dnsFronts = new WeakMap<Lab, Promise<string>>();
+
+/**
+ * A resolver that answers over TCP (10.X.53.55 in inet, asking the public resolver over UDP): what the
+ * system-wide DNS stub asks through the proxy. Started once per lab. See dns-tcp-front.ts for why.
+ */
+export function startDnsTcpFront(lab: Lab): Promise<string> {
+  const known = dnsFronts.get(lab);
+  if (known !== undefined) return known;
+  const started = (async () => {
+    const ip = `10.${lab.octet}.53.55`;
+    await lab.exec('inet', ['ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
+    const front = lab.spawn('inet', [process.execPath, '--import', 'tsx', join(repoRoot(), 'tests', 'lab', 'standins', 'dns-tcp-front.ts'), '--listen', ip, '--resolver', lab.addresses.publicResolver], {
+      cwd: repoRoot(),
+      name: 'dns-tcp-front',
+    });
+    await front.waitForLog(/"event":"listening"/, 20_000);
+    return ip;
+  })();
+  dnsFronts.set(lab, started);
+  return started;
+}
+
 export interface NymStandin {
   binDir: string;
   /** The stand-in executable (a sh wrapper). */
@@ -40,6 +63,8 @@ export interface NymStandin {
   exitAddress: string;
   /** What a destination sees through the stand-in mixnet. */
   exitIp: string;
+  /** A resolver that answers over TCP (the profile's DnsServer in system-wide tests). */
+  dnsTcp: string;
   mixnet: LabProcess;
   /** Rewrites the network file (the client reads it at every start). */
   update(patch: Partial<StandinNetwork>): void;
@@ -50,6 +75,7 @@ export async function startNymStandin(lab: Lab, opts: { allow?: string[]; gatewa
   const gatewayIp = `10.${lab.octet}.90.1`;
   const exitIp = `10.${lab.octet}.90.2`;
   for (const ip of [gatewayIp, exitIp]) await lab.exec('inet', ['ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
+  const dnsTcp = await startDnsTcpFront(lab);
   const dir = standinDir();
   const port = opts.gatewayPort ?? 9000;
   const gatewayId = base58Key();
@@ -58,7 +84,7 @@ export async function startNymStandin(lab: Lab, opts: { allow?: string[]; gatewa
     version: 1,
     clientVersion: '1.1.47-standin',
     gateways: [{ id: gatewayId, listener: `ws://${gatewayIp}:${port}` }],
-    exits: [{ address: exitAddress, allow: opts.allow ?? [lab.addresses.echo, lab.addresses.publicResolver, `*.${lab.leakd.zone}`] }],
+    exits: [{ address: exitAddress, allow: opts.allow ?? [lab.addresses.echo, lab.addresses.publicResolver, dnsTcp, `*.${lab.leakd.zone}`] }],
     exitIp,
   };
   const networkFile = join(dir, 'nym-network.json');
@@ -78,6 +104,7 @@ export async function startNymStandin(lab: Lab, opts: { allow?: string[]; gatewa
     gateway: { id: gatewayId, listener: `ws://${gatewayIp}:${port}`, ip: gatewayIp, port },
     exitAddress,
     exitIp,
+    dnsTcp,
     mixnet,
     update(patch) {
       Object.assign(network, patch);
@@ -92,6 +119,8 @@ export async function startNymStandin(lab: Lab, opts: { allow?: string[]; gatewa
 
 export interface MystStandin {
   binDir: string;
+  /** A resolver that answers over TCP (the profile's DnsServer in system-wide tests). */
+  dnsTcp: string;
   myst: string;
   marketFile: string;
   proposals: StandinProposal[];
@@ -105,6 +134,7 @@ export interface MystStandin {
 
 export async function startMystStandin(lab: Lab, opts: { registration?: RegistrationStatus; balanceMyst?: number; connectDelayMs?: number } = {}): Promise<MystStandin> {
   const dir = standinDir();
+  const dnsTcp = await startDnsTcpFront(lab);
   const endpoint = `${lab.addresses.vpn}:${PROVIDER_PORT}`;
   const proposals: StandinProposal[] = [
     { provider_id: '0x1111111111111111111111111111111111111111', country: 'NL', city: 'Amsterdam', ip_type: 'hosting', price_per_gib: 0.08, price_per_hour: 0.0005, quality: 2.4, latency: 35, bandwidth: 180, endpoint },
@@ -129,6 +159,7 @@ export async function startMystStandin(lab: Lab, opts: { registration?: Registra
   await provider.waitForLog(/"event":"listening"/, 20_000);
   return {
     binDir: dir,
+    dnsTcp,
     myst,
     marketFile,
     proposals,
