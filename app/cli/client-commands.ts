@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BurrowError, NetworkKindSchema } from '../domain/index.js';
+import { BurrowError, LEAK_TESTS, NetworkKindSchema, type LeakTestKind } from '../domain/index.js';
 import { MAX_PROFILE_BYTES, type CommandRequest, type ContractClient } from '../contract/index.js';
 import { defaultControlPath } from '../host/control-server.js';
 import { connectControl } from './control-client.js';
@@ -43,6 +43,15 @@ function wholeNumber(value: string | boolean | undefined, flag: string): number 
   const n = Number(value);
   if (!Number.isInteger(n)) throw new UsageError(`${flag} takes a whole number.`);
   return n;
+}
+
+/** `leaktest --tests killSwitch,dns`: only those (the kill-switch probe runs only when named). */
+function leakTestRequest(tests: string | boolean | undefined): CommandRequest<'runLeakTest'> {
+  if (typeof tests !== 'string') return {};
+  const names = tests.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(LEAK_TESTS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) throw new UsageError(`--tests takes a comma-separated list of ${LEAK_TESTS.join(', ')}.`);
+  return { tests: names as LeakTestKind[] };
 }
 
 /** `compare --measure` flags as a measureAll request (the host checks the ranges). */
@@ -116,8 +125,8 @@ const runners: Record<string, Runner> = {
     const { settings } = await client.getSnapshot();
     return answer(json, settings, formatSettings(settings));
   },
-  async leaktest({ client, json }) {
-    const result = await client.runLeakTest({});
+  async leaktest({ client, values, json }) {
+    const result = await client.runLeakTest(leakTestRequest(values.tests));
     return answer(json, result, result.verdicts.map((verdict) => `${verdict.test.padEnd(12)} ${verdict.verdict.padEnd(10)} ${verdict.summary}`).join('\n'));
   },
   async compare({ client, values, json }) {
@@ -184,6 +193,7 @@ export async function runClientCommand(name: string, argv: string[]): Promise<nu
         method: { type: 'string' },
         iperf3: { type: 'string' },
         baseline: { type: 'boolean' },
+        tests: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,

@@ -90,6 +90,18 @@ export const FirewallStatusSchema = z.object({
 });
 export type FirewallStatus = z.infer<typeof FirewallStatusSchema>;
 
+/** The kill-switch probe may hold a tunnel paused this long at most; netd resumes it by itself after that. */
+export const MAX_WG_PAUSE_MS = 30_000;
+
+export const WgPauseResultSchema = z.object({
+  ifname: NetdInterfaceNameSchema,
+  paused: z.boolean(),
+  /** The helper that was stopped (wireguard-go's pid), or null for a kernel interface (nothing to stop). */
+  helperPid: z.number().int().nullable(),
+  /** Address families whose tunnel routing rules were lifted while paused. */
+  liftedFamilies: z.array(z.enum(['-4', '-6'])),
+});
+
 function netdCommand<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, summary: string) {
   return { request, response, summary };
 }
@@ -116,6 +128,17 @@ export const netdCommands = {
     'Point the system resolver at these servers (the first call keeps the original to restore).',
   ),
   restoreDns: netdCommand(Empty, z.object({ restored: z.boolean() }), 'Put back the resolver configuration setDns replaced.'),
+  setLockdownFlag: netdCommand(
+    z.strictObject({ lockdown: z.boolean(), allowLan: z.boolean() }),
+    z.object({ lockdown: z.boolean(), changed: z.boolean() }),
+    'Write (atomically, root 0644) or remove the lockdown flag the early-boot blocking unit reads.',
+  ),
+  wgPause: netdCommand(
+    z.strictObject({ ifname: NetdInterfaceNameSchema, maxMs: z.number().int().min(100).max(MAX_WG_PAUSE_MS) }),
+    WgPauseResultSchema,
+    'Kill-switch probe: stop wireguard-go (SIGSTOP) and lift the tunnel routing rules, so only the firewall holds traffic in; resumed after maxMs at the latest.',
+  ),
+  wgResume: netdCommand(z.strictObject({ ifname: NetdInterfaceNameSchema }), WgPauseResultSchema, 'Put back what wgPause lifted and let wireguard-go run again.'),
   ...netdTorCommands,
   ...netdRedirectCommands,
 } as const;

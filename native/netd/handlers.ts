@@ -6,6 +6,7 @@ import { NETD_PROTOCOL_VERSION } from '../../app/contract/index.js';
 import type { LogFacts, NetdHandlers } from './dispatch.js';
 import type { ResolverConfig } from './dns.js';
 import type { Firewall } from './firewall.js';
+import type { LockdownFlag } from './lockdown-flag.js';
 import type { SystemRedirect } from './redirect.js';
 import type { SystemTor } from './tor.js';
 import type { Tunnels } from './wireguard/tunnels.js';
@@ -19,6 +20,7 @@ export interface HandlerDeps {
   tor: SystemTor;
   redirect: SystemRedirect;
   startedAt: number;
+  lockdownFlag: LockdownFlag;
 }
 
 function serialised(): <T>(work: () => Promise<T>) => Promise<T> {
@@ -46,6 +48,9 @@ export function createHandlers(deps: HandlerDeps): NetdHandlers {
         return Promise.resolve({ set: true as const });
       }),
     restoreDns: () => exclusive(() => Promise.resolve({ restored: deps.dns.restore() })),
+    setLockdownFlag: ({ lockdown, allowLan }) => exclusive(() => Promise.resolve(deps.lockdownFlag.set(lockdown, allowLan))),
+    wgPause: ({ ifname, maxMs }) => exclusive(() => deps.tunnels.pause(ifname, maxMs)),
+    wgResume: ({ ifname }) => exclusive(() => deps.tunnels.resume(ifname)),
     torSystemStart: (request) => exclusive(() => deps.tor.start(request)),
     torSystemStop: () => exclusive(() => deps.tor.stop()),
     torSystemStatus: () => Promise.resolve(deps.tor.status()),
@@ -65,11 +70,15 @@ export const logFacts: LogFacts = (method: NetdCommandName, request: unknown): R
       return { ifname: String(r.ifname), peers: Array.isArray(r.peers) ? r.peers.length : 0 };
     case 'wgDown':
     case 'wgStatus':
+    case 'wgPause':
+    case 'wgResume':
       return { ifname: String(r.ifname) };
     case 'torSystemStart':
       return { bridges: Array.isArray(r.bridges) ? r.bridges.length : 0, authorities: Array.isArray(r.dirAuthorities) ? r.dirAuthorities.length : 0 };
     case 'redirectStart':
       return { proxy: String(r.proxyType), proxyPort: Number(r.proxyPort) };
+    case 'setLockdownFlag':
+      return { lockdown: String(r.lockdown), allowLan: String(r.allowLan) };
     case 'setDns':
       return { servers: Array.isArray(r.servers) ? r.servers.map(String) : [] };
     default:

@@ -10,6 +10,7 @@ import { ResolverConfig } from './dns.js';
 import { runTool } from './exec.js';
 import { Firewall } from './firewall.js';
 import { createHandlers, logFacts, NETD_VERSION } from './handlers.js';
+import { DEFAULT_LOCKDOWN_FLAG, LockdownFlag } from './lockdown-flag.js';
 import { createLogger, type LogLevel } from './log.js';
 import { startServer } from './server.js';
 import { StateFile } from './state-file.js';
@@ -20,9 +21,10 @@ import { Tunnels } from './wireguard/tunnels.js';
 export const DEFAULT_NETD_SOCKET = '/run/burrow/netd.sock';
 
 const USAGE = `Usage: burrow netd [--socket PATH] [--group NAME|GID] [--state-dir DIR] [--resolv-conf PATH]
-                   [--userspace-wireguard] [--tor-dir DIR] [--log-level debug|info|warn|error]
+                   [--userspace-wireguard] [--tor-dir DIR] [--lockdown-flag PATH] [--log-level debug|info|warn|error]
 Runs as root. Defaults: --socket ${DEFAULT_NETD_SOCKET}, --state-dir /run/burrow-netd, --resolv-conf /etc/resolv.conf,
---tor-dir ${DEFAULT_TOR_DIR} (system-wide tor's kept state; must be reachable by tor's user)
+--tor-dir ${DEFAULT_TOR_DIR} (system-wide tor's kept state; must be reachable by tor's user),
+--lockdown-flag ${DEFAULT_LOCKDOWN_FLAG} (read by burrow-early-boot-blocking.service)
 `;
 
 function groupId(name: string): number {
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       'resolv-conf': { type: 'string' },
       'userspace-wireguard': { type: 'boolean' },
       'tor-dir': { type: 'string' },
+      'lockdown-flag': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -70,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
     tunnels,
     dns: new ResolverConfig(values['resolv-conf'] ?? '/etc/resolv.conf', state.dir),
     startedAt: Date.now(),
+    lockdownFlag: new LockdownFlag(values['lockdown-flag'] ?? DEFAULT_LOCKDOWN_FLAG),
   });
   const server = await startServer({
     path: values.socket ?? DEFAULT_NETD_SOCKET,

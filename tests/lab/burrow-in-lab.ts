@@ -83,7 +83,7 @@ export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Re
   let starts = 0;
 
   const startNetd = async (): Promise<LabProcess> => {
-    const proc = lab.spawn('client', [process.execPath, bin, 'netd', '--socket', netdSocket, '--state-dir', join(dir, 'netd-state'), '--log-level', 'debug'], {
+    const proc = lab.spawn('client', [process.execPath, bin, 'netd', '--socket', netdSocket, '--state-dir', join(dir, 'netd-state'), '--lockdown-flag', join(dir, 'lockdown'), '--log-level', 'debug'], {
       name: `burrow-netd-${starts++}`,
       cwd: root,
     });

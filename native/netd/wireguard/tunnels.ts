@@ -4,9 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { WgStatus, WgUpRequest } from '../../../app/contract/index.js';
+import { BurrowError } from '../../../app/domain/index.js';
 import type { Runner } from '../exec.js';
 import type { Logger } from '../log.js';
 import type { StateFile, TunnelRecord } from '../state-file.js';
+import { TunnelPauses, type PauseResult } from './pause.js';
 import { bringUp, planRoutes, tearDownRouting } from './routing.js';
 import { parseUapiGet, parseWgDump, uapiExchange, uapiSetRequest, wgSetconfText, type PeerStatus } from './uapi.js';
 import { WireguardGo } from './userspace.js';
@@ -31,8 +33,24 @@ const linkExists = (ifname: string): boolean => existsSync(`/sys/class/net/${ifn
 
 export class Tunnels {
   private readonly tunnels = new Map<string, Tunnel>();
+  private readonly pauses: TunnelPauses;
 
-  constructor(private readonly deps: TunnelDeps) {}
+  constructor(private readonly deps: TunnelDeps) {
+    this.pauses = new TunnelPauses(deps.run, deps.logger);
+  }
+
+  /** Kill-switch probe: see pause.ts. */
+  async pause(ifname: string, maxMs: number): Promise<PauseResult> {
+    const tunnel = this.tunnels.get(ifname);
+    if (!tunnel || !linkExists(ifname)) throw new BurrowError('not_found', `There is no tunnel ${ifname} to pause.`);
+    if (tunnel.process && !tunnel.process.state.alive) throw new BurrowError('helper_failed', `wireguard-go for ${ifname} is not running; there is nothing to pause.`);
+    const peers = this.pauses.isPaused(ifname) ? [] : (await this.status(ifname)).peers;
+    return this.pauses.pause({ ifname, table: tunnel.table, pid: tunnel.process?.state.pid }, peers, maxMs);
+  }
+
+  resume(ifname: string): Promise<PauseResult> {
+    return this.pauses.resume(ifname);
+  }
 
   async up(request: WgUpRequest): Promise<{ ifname: string; implementation: 'kernel' | 'userspace'; ms: number }> {
     const started = performance.now();
@@ -70,6 +88,7 @@ export class Tunnels {
     const known = tunnel ?? this.deps.state.tunnels().find((record) => record.ifname === ifname);
     const existed = known !== undefined || linkExists(ifname);
     if (!existed) return { removed: false };
+    this.pauses.release(ifname);
     await tearDownRouting(this.deps.run, known?.table ?? 51820);
     if (tunnel?.process) await tunnel.process.stop();
     else if (known && 'pid' in known && known.pid !== null) killStale(known.pid, ifname);
@@ -83,8 +102,11 @@ export class Tunnels {
   async status(ifname: string): Promise<WgStatus> {
     const tunnel = this.tunnels.get(ifname);
     const exists = linkExists(ifname);
+    // A stopped wireguard-go cannot answer its socket: while paused, the peers as they were before.
+    const pausedPeers = this.pauses.peersOf(ifname);
     let peers: PeerStatus[] = [];
-    if (exists && tunnel?.process?.state.alive) {
+    if (pausedPeers !== undefined) peers = pausedPeers;
+    else if (exists && tunnel?.process?.state.alive) {
       peers = parseUapiGet(await uapiExchange(tunnel.process.socketPath, 'get=1\n\n').catch(() => ''));
     } else if (exists && tunnel?.implementation === 'kernel') {
       const dump = await this.deps.run('wg', ['show', ifname, 'dump'], { allowFailure: true });
