@@ -18,6 +18,7 @@ import {
   TunnelStateSchema,
 } from '../domain/index.js';
 import { ComparisonSchema, MeasureAllRequestSchema, MeasureAllResultSchema } from './comparison.js';
+import { DvpnNodesRequestSchema, DvpnNodesSchema } from './dvpn.js';
 import { SnapshotSchema } from './snapshot.js';
 
 /** Imported profile files are small; anything larger is not a profile. */
@@ -91,6 +92,11 @@ export const commands = {
     Empty,
     ConnectionDetailsSchema,
     'Tor: new circuits for new connections (SIGNAL NEWNYM; tor allows one per 10 s). Answers the details now; the new circuit follows as a state event.',
+  ),
+  listDvpnNodes: command(
+    DvpnNodesRequestSchema,
+    DvpnNodesSchema,
+    'dVPN (Mysterium): the identity\'s registration and balance, and the nodes on offer (country, price, quality) for the node picker.',
   ),
 } as const;
 

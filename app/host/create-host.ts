@@ -12,6 +12,7 @@ import {
 import { notImplemented, type CommandHandlers, type EventName, type EventPayload, type HelperVersion, type Snapshot } from '../contract/index.js';
 import { createNetdClient } from '../netd/client.js';
 import { createFirewallEnforcer } from '../netd/firewall-enforcer.js';
+import { listDvpnNodes } from '../networks/dvpn/index.js';
 import { createNetworks, type Networks } from '../networks/registry.js';
 import { newTorIdentity } from '../networks/tor/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -202,6 +203,7 @@ function buildHost(options: HostOptions): Host {
     cancelMeasurement: () => notImplemented('measuring every network'),
     getLogs: ({ limit = 500 }) => Promise.resolve(logs.recent(limit)),
     newIdentity: () => newTorIdentity(supervisor.current, networks.drivers.get('tor')),
+    listDvpnNodes: (request) => listDvpnNodes(request, store.profiles.find(request.profile), networks.drivers.get('dvpn')),
   };
 
   logs.write('info', 'host', `Burrow ${BURROW_VERSION} host started; data in ${options.dataDir}.`);

@@ -47,24 +47,19 @@ describe.skipIf(!isRoot)('Mysterium through Burrow, proxy mode, stand-in myst (n
     expect((await burrow.cli(['profile', 'list', '--json'])).stdout).not.toContain(PASSPHRASE);
   });
 
-  it('the node picker\'s data: identity registration and balance, nodes with country, price and quality', async () => {
-    // The driver's nodes() in the client namespace, as the host would call it for the UI (no contract command yet).
+  it('the node picker\'s data through the contract (listDvpnNodes): registration, balance, nodes with country, price and quality', async () => {
     const script = `
-      const { parseDvpnProfile } = await import('./app/networks/dvpn/profile.ts');
-      const { createDvpnNetwork } = await import('./app/networks/dvpn/index.ts');
-      const parsed = parseDvpnProfile(process.argv[1].replace('TequilapiPort = 44050', 'TequilapiPort = 44060'));
-      const { driver } = createDvpnNetwork({ log: () => {}, dataDir: process.argv[2] });
-      const profile = { id: 'picker', name: 'picker', network: 'dvpn', config: parsed.config, secrets: parsed.secrets };
-      console.log(JSON.stringify(await driver.nodes(profile)));`;
-    const r = await lab.exec('client', [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script, profileText, join(burrow.dir, 'picker-data')], {
-      cwd: repoRoot(),
-      env: { BURROW_MYST: myst.myst },
-    });
+      const { connectControl } = await import('./app/cli/control-client.ts');
+      const control = await connectControl(process.argv[1]);
+      try { console.log(JSON.stringify(await control.client.listDvpnNodes({ profile: 'lab-dvpn' }))); } finally { control.close(); }`;
+    const r = await lab.exec('client', [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script, burrow.controlSocket], { cwd: repoRoot() });
     const answer = JSON.parse(r.stdout) as { identity: { id: string; registrationStatus: string; balanceMyst: number }; nodes: Record<string, unknown>[] };
     expect(answer.identity).toMatchObject({ registrationStatus: 'Registered', balanceMyst: 12.5 });
     expect(answer.identity.id).toMatch(/^0x[0-9a-f]{40}$/);
+    // The profile's Country (NL) filters the offer.
     expect(answer.nodes.map((node) => node.country)).toEqual(['NL', 'NL']);
     expect(answer.nodes[0]).toMatchObject({ providerId: myst.proposals[0]?.provider_id, city: 'Amsterdam', pricePerGib: 0.08, pricePerHour: 0.0005, quality: 2.4, latencyMs: 35 });
+    // myst ran for the question only.
     expect(daemons()).toEqual([]);
   });
 
