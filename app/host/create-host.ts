@@ -2,6 +2,7 @@
 // Every front door (Electron IPC, control socket, WebSocket) calls these same handlers.
 import {
   BurrowError,
+  toErrorInfo,
   NETWORK_KINDS,
   NETWORK_LABELS,
   SettingsSchema,
@@ -12,6 +13,8 @@ import {
 import { notImplemented, type CommandHandlers, type EventName, type EventPayload, type HelperVersion, type Snapshot } from '../contract/index.js';
 import { createNetdClient } from '../netd/client.js';
 import { createFirewallEnforcer } from '../netd/firewall-enforcer.js';
+import { syncLockdownFlag } from '../netd/lockdown-flag.js';
+import { createTunnelInterrupter } from '../netd/tunnel-interrupter.js';
 import { listDvpnNodes } from '../networks/dvpn/index.js';
 import { createNetworks, type Networks } from '../networks/registry.js';
 import { newTorIdentity } from '../networks/tor/index.js';
@@ -82,6 +85,16 @@ function buildHost(options: HostOptions): Host {
   store.history.closeDangling(now().toISOString());
   let settings: Settings = store.settings.get();
   const history = new HistoryTracker(store.history);
+  // The flag burrow-early-boot-blocking.service reads at the next boot; chained so quick changes land in order.
+  let lockdownFlag: Promise<void> = Promise.resolve();
+  const syncBootLockdown = (): void => {
+    if (!netd) return;
+    lockdownFlag = lockdownFlag
+      .then(async () => {
+        await syncLockdownFlag(netd, settings);
+      })
+      .catch((error: unknown) => logs.write('warn', 'firewall', `The lockdown flag for the next boot could not be written: ${toErrorInfo(error).message}`));
+  };
   const helpers: Promise<HelperVersion[]> = probeHelpers();
 
   const supervisor = new Supervisor({
@@ -182,6 +195,7 @@ function buildHost(options: HostOptions): Host {
       logs.write('info', 'settings', `Settings changed: ${Object.keys(patch).join(', ') || 'nothing'}.`);
       emit('settings', settings);
       if (lockdownChanged) supervisor.setLockdown(settings.lockdown);
+      syncBootLockdown();
       await supervisor.refreshFirewall();
       return settings;
     },
@@ -191,6 +205,7 @@ function buildHost(options: HostOptions): Host {
       settings: () => settings,
       onVerdict: (verdict) => emit('leakResult', verdict),
       log: logs.scoped('leaks'),
+      ...(netd ? { tunnel: (state: TunnelState) => createTunnelInterrupter(netd, state) } : {}),
     }),
     getHistory: ({ limit = 100, network }) =>
       Promise.resolve({
@@ -209,6 +224,7 @@ function buildHost(options: HostOptions): Host {
   logs.write('info', 'host', `Burrow ${BURROW_VERSION} host started; data in ${options.dataDir}.`);
   // The rules of the state the host starts in (lockdown survives a restart of the host).
   if (firewall) void supervisor.refreshFirewall();
+  syncBootLockdown();
 
   const host: Host = {
     handlers,

@@ -2,7 +2,7 @@
 // as it arrives, so the dashboard fills in while slower tests still run.
 import { BurrowError, type LeakVerdict, type Settings, type TunnelState } from '../domain/index.js';
 import type { CommandHandlers } from '../contract/index.js';
-import { baselineFromVerdicts, runLeakSuite } from '../leaks/index.js';
+import { baselineFromVerdicts, runLeakSuite, type TunnelInterrupter } from '../leaks/index.js';
 import type { Store } from '../store/index.js';
 import { buildLeakRun } from './leak-context.js';
 
@@ -12,6 +12,8 @@ export interface LeakHandlerDeps {
   settings(): Settings;
   onVerdict(verdict: LeakVerdict): void;
   log(level: 'info' | 'warn', message: string): void;
+  /** The kill-switch probe's handle on the tunnel that is up; without one that test is not_tested. */
+  tunnel?(state: TunnelState): TunnelInterrupter | undefined;
 }
 
 export function createLeakHandler(deps: LeakHandlerDeps): CommandHandlers['runLeakTest'] {
@@ -24,12 +26,14 @@ export function createLeakHandler(deps: LeakHandlerDeps): CommandHandlers['runLe
       const profile = 'target' in state && state.target ? deps.store.profiles.find(state.target.profileId) : undefined;
       const baseline = baselineFromVerdicts(deps.store.results.leaks(200));
       const run = buildLeakRun(state, profile, deps.settings(), baseline, webrtcCandidates);
+      const tunnel = deps.tunnel?.(state);
       deps.log('info', `Running leak tests against ${run.context.network ?? 'no tunnel'}.`);
       const verdicts = await runLeakSuite({
         leakServerUrl: deps.settings().leakServer.url,
         context: run.context,
         ...(tests ? { tests } : {}),
         ...(run.socks5 ? { socks5: run.socks5 } : {}),
+        ...(tunnel ? { tunnel } : {}),
         onVerdict: (verdict) => {
           deps.store.results.addLeak(verdict);
           deps.onVerdict(verdict);
