@@ -6,7 +6,8 @@
 //   to the first byte of the answer to an HTTP request sent, through the new tunnel, as soon as the host
 //   reported `connected` with its firewall rules in place.
 //   = tunnelUpMs (connecting.since → connected.since, the supervisor's clock)
-//   + firstByteMs (connected seen → first answer byte, this process's monotonic clock).
+//   + firstByteMs (connected seen → first answer byte, this process's monotonic clock; if the first tries
+//     fail because the tunnel does not carry streams yet, they are retried and counted: probeFailures).
 // Each part is a difference taken on one clock, so the two clocks never mix.
 //
 // Bootstrap time (Tor only): from `since` of the attempt that succeeded to `connected.since`, plus when
@@ -84,6 +85,9 @@ export interface FirstByte {
   firstByteAt: number;
   target: string;
   route: string;
+  /** Tries that failed before the first answer (the tunnel was up but did not carry streams yet). */
+  failures?: number;
+  lastError?: string;
 }
 
 export function connectTimeMeasurement(
@@ -107,6 +111,8 @@ export function connectTimeMeasurement(
     requestRoundTripMs: roundMs(firstByte.firstByteAt - firstByte.sentAt),
     teardownMs: Math.max(0, ms(analysis.firstConnectingSince) - ms(commandAt)),
     attempts: analysis.attempts,
+    probeFailures: firstByte.failures ?? 0,
+    ...(firstByte.lastError === undefined ? {} : { probeLastError: firstByte.lastError }),
     ...subjectConditions(subject),
   };
   return { network: subject.network, profileId: subject.profileId, kind: 'connectTime', value, unit: 'ms', conditions, measuredAt };

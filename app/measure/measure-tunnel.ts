@@ -3,6 +3,7 @@
 import { BurrowError, type Measurement } from '../domain/index.js';
 import type { FirstByte } from './connect-time.js';
 import { openHttp } from './http-client.js';
+import { retrying } from './retry.js';
 import { measureRtt, rttMeasurement, type RttOptions, type RttResult } from './rtt.js';
 import { measureThroughput, throughputMeasurement, type ThroughputMethod, type ThroughputOptions, type ThroughputResult } from './throughput.js';
 import { describeRoute, throwIfCancelled, type MeasureSubject, type NewMeasurement, type ProgressListener, type Route } from './types.js';
@@ -39,16 +40,23 @@ export function echoUrl(leakServer: string): string {
   return base.toString();
 }
 
-/** One fresh connection and one request through the route: when its answer's first byte arrived. */
+/**
+ * The first answer through the route: one fresh connection and one request, tried again (a fresh
+ * connection each time) while the tunnel is not yet carrying streams; the failed tries are counted.
+ */
 export async function firstByteProbe(url: string, route: Route, signal?: AbortSignal): Promise<FirstByte> {
   const target = new URL(url);
-  const connection = await openHttp(target, { route, ...(signal ? { signal } : {}) });
-  try {
-    const timing = await connection.get(`${target.pathname}${target.search}`, { keepBody: true });
-    return { sentAt: timing.sentAt, firstByteAt: timing.firstByteAt, target: target.toString(), route: describeRoute(route) };
-  } finally {
-    connection.close();
-  }
+  const once = async (): Promise<FirstByte> => {
+    const connection = await openHttp(target, { route, ...(signal ? { signal } : {}) });
+    try {
+      const timing = await connection.get(`${target.pathname}${target.search}`, { keepBody: true });
+      return { sentAt: timing.sentAt, firstByteAt: timing.firstByteAt, target: target.toString(), route: describeRoute(route) };
+    } finally {
+      connection.close();
+    }
+  };
+  const { value, failures, lastError } = await retrying(once, { ...(signal ? { signal } : {}) });
+  return failures === 0 ? value : { ...value, failures, ...(lastError ? { lastError } : {}) };
 }
 
 /** Round trips, then throughput; each stored form handed to `store` as soon as it exists. */

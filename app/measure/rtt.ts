@@ -5,6 +5,7 @@
 // opens the connection (and Tor's stream) so the samples are steady-state round trips.
 import { BurrowError, type Measurement } from '../domain/index.js';
 import { openHttp, type HttpConnection } from './http-client.js';
+import { retrying } from './retry.js';
 import { roundMs, summarize } from './stats.js';
 import {
   describeRoute,
@@ -28,6 +29,8 @@ export interface RttOptions {
   /** Failed round trips tolerated before giving up (default: a quarter of the samples). */
   maxFailures?: number;
   timeoutMs?: number;
+  /** How long opening the connection is tried again while the tunnel carries no streams yet (default 20 s). */
+  retryWithinMs?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -40,6 +43,8 @@ export interface RttResult {
   meanMs: number;
   samplesMs: number[];
   failures: number;
+  /** Tries to open the connection that failed before it carried a first answer. */
+  warmupFailures: number;
   target: string;
   route: Route;
   startedAt: string;
@@ -57,12 +62,25 @@ export async function measureRtt(options: RttOptions): Promise<RttResult> {
   const begun = preciseNow();
   const open = (): Promise<HttpConnection> =>
     openHttp(url, { route: options.route, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
-  let connection = await open();
+  // Opened and warmed with one unmeasured request; tried again while the tunnel does not carry streams yet.
+  const openWarm = async (): Promise<HttpConnection> => {
+    const fresh = await open();
+    try {
+      await fresh.get(path, { keepBody: true });
+      return fresh;
+    } catch (error) {
+      fresh.close();
+      throw error;
+    }
+  };
+  const retry = { withinMs: options.retryWithinMs ?? 20_000, ...(options.signal ? { signal: options.signal } : {}) };
+  const first = await retrying(openWarm, retry);
+  let connection = first.value;
+  const warmupFailures = first.failures;
   const values: number[] = [];
   let failures = 0;
   let lastError: unknown;
   try {
-    await connection.get(path, { keepBody: true });
     while (values.length < samples) {
       throwIfCancelled(options.signal);
       if (values.length > 0 || failures > 0) await pause(intervalMs, options.signal);
@@ -77,8 +95,7 @@ export async function measureRtt(options: RttOptions): Promise<RttResult> {
         if (failures > maxFailures) break;
         // A broken connection is replaced; its round trip is not counted.
         connection.close();
-        connection = await open();
-        await connection.get(path, { keepBody: true });
+        connection = (await retrying(openWarm, retry)).value;
       }
       options.onProgress?.({ percent: Math.round((values.length / samples) * 100), message: `Round trip ${values.length} of ${samples}` });
     }
@@ -100,6 +117,7 @@ export async function measureRtt(options: RttOptions): Promise<RttResult> {
     meanMs: roundMs(summary.mean),
     samplesMs: values,
     failures,
+    warmupFailures,
     target: url.toString(),
     route: options.route,
     startedAt: startedAt.toISOString(),
@@ -120,6 +138,7 @@ export function rttMeasurement(result: RttResult, subject: MeasureSubject, measu
     meanMs: result.meanMs,
     samplesMs: result.samplesMs,
     failures: result.failures,
+    warmupFailures: result.warmupFailures,
     startedAt: result.startedAt,
     durationMs: result.durationMs,
     ...subjectConditions(subject),

@@ -7,6 +7,7 @@
 // Measure-all run uses one method for every network, so the numbers compare.
 import { BurrowError, type Measurement } from '../domain/index.js';
 import { openHttp } from './http-client.js';
+import { retrying } from './retry.js';
 import { iperf3Installed, runIperf3 } from './iperf3.js';
 import { subjectConditions } from './rtt.js';
 import {
@@ -31,6 +32,8 @@ export interface ThroughputOptions {
   seconds?: number;
   /** Most bytes one HTTP download asks for (default 256 MiB, leakd's cap). */
   maxBytes?: number;
+  /** How long opening the download is tried again while the tunnel carries no streams yet (default 20 s). */
+  retryWithinMs?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   /** Tests: replace the iperf3 runner. */
@@ -97,7 +100,22 @@ async function httpDownload(options: ThroughputOptions, seconds: number, started
   if (options.httpBase === undefined) throw new BurrowError('invalid_request', 'No leak server is set for an HTTP download.');
   const base = new URL(options.httpBase);
   const url = new URL(`${base.pathname.replace(/\/+$/, '')}/download?bytes=${options.maxBytes ?? 256 * 1024 * 1024}`, base);
-  const connection = await openHttp(url, { route: options.route, ...(options.signal ? { signal: options.signal } : {}) });
+  // Opening is tried again while the tunnel does not carry streams yet; the transfer itself is not.
+  const opened = await retrying(
+    async () => {
+      const fresh = await openHttp(url, { route: options.route, ...(options.signal ? { signal: options.signal } : {}) });
+      try {
+        const probe = await fresh.get(`${base.pathname.replace(/\/+$/, '')}/json`, { keepBody: true });
+        if (probe.status !== 200) throw new BurrowError('network_unavailable', `${base.host} answered ${probe.status}.`);
+        return fresh;
+      } catch (error) {
+        fresh.close();
+        throw error;
+      }
+    },
+    { withinMs: options.retryWithinMs ?? 20_000, ...(options.signal ? { signal: options.signal } : {}) },
+  );
+  const connection = opened.value;
   try {
     const stopAt = preciseNow() + seconds * 1000;
     const begun = preciseNow();
@@ -124,7 +142,12 @@ async function httpDownload(options: ThroughputOptions, seconds: number, started
       seconds: spanMs / 1000,
       ...(note === undefined ? {} : { note }),
       startedAt,
-      extra: { firstByteMs: Math.round(timing.firstByteAt - timing.sentAt), stoppedAtTimeLimit: timing.stopped, totalBytes: timing.bodyBytes },
+      extra: {
+        firstByteMs: Math.round(timing.firstByteAt - timing.sentAt),
+        stoppedAtTimeLimit: timing.stopped,
+        totalBytes: timing.bodyBytes,
+        openFailures: opened.failures,
+      },
     };
   } finally {
     connection.close();

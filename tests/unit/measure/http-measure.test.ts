@@ -3,6 +3,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, startLeakd, type Leakd } from '../../../app/leakd/server.js';
 import { openHttp } from '../../../app/measure/http-client.js';
+import { firstByteProbe } from '../../../app/measure/measure-tunnel.js';
 import { measureRtt } from '../../../app/measure/rtt.js';
 import { downloadRate, measureThroughput } from '../../../app/measure/throughput.js';
 import { SYSTEM_ROUTE, type Route } from '../../../app/measure/types.js';
@@ -137,6 +138,34 @@ describe('measurements against leakd on loopback', () => {
   });
 
   it('an unreachable target is a readable error, not a hang', async () => {
-    await expect(measureRtt({ url: 'http://127.0.0.1:1/json', route: SYSTEM_ROUTE, samples: 3, timeoutMs: 2000 })).rejects.toMatchObject({ code: 'network_unavailable' });
+    const started = Date.now();
+    await expect(measureRtt({ url: 'http://127.0.0.1:1/json', route: SYSTEM_ROUTE, samples: 3, timeoutMs: 2000, retryWithinMs: 1000 })).rejects.toMatchObject({ code: 'network_unavailable' });
+    await expect(measureThroughput({ route: SYSTEM_ROUTE, method: 'http', httpBase: 'http://127.0.0.1:1', seconds: 1, retryWithinMs: 500 })).rejects.toMatchObject({ code: 'network_unavailable' });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a tunnel that refuses its first streams is tried again, and the failures are counted', async () => {
+    // A proxy that resets the first two connections, then relays (what a fresh Tor client can do).
+    let resets = 2;
+    const flaky = createServer((client) => {
+      if (resets-- > 0) {
+        client.resetAndDestroy();
+        return;
+      }
+      const upstream = connect({ host: '127.0.0.1', port: Number(leakd.http[0]?.split(':')[1]) }, () => client.pipe(upstream).pipe(client));
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(flaky.address() as { port: number }).port}/json`;
+      const rtt = await measureRtt({ url, route: SYSTEM_ROUTE, samples: 3, intervalMs: 1 });
+      expect(rtt.warmupFailures).toBe(2);
+      resets = 1;
+      const probe = await firstByteProbe(url, SYSTEM_ROUTE);
+      expect(probe.failures).toBe(1);
+    } finally {
+      flaky.close();
+    }
   });
 });
