@@ -49,14 +49,14 @@ describe('TunnelPauses', () => {
       'ip -4 rule del table main suppress_prefixlength 0',
       'ip -6 rule del not fwmark 51820 table 51820',
     ]);
-    expect(stateOf(pid)).toBe('T');
+    await expect.poll(() => stateOf(pid)).toBe('T');
     expect(pauses.isPaused('burrow0')).toBe(true);
     expect(pauses.peersOf('burrow0')).toEqual(peers);
 
     calls.length = 0;
     expect(await pauses.resume('burrow0')).toEqual({ ifname: 'burrow0', paused: false, helperPid: pid, liftedFamilies: ['-4'] });
     expect(calls).toEqual(['ip -4 rule add not fwmark 51820 table 51820', 'ip -4 rule add table main suppress_prefixlength 0']);
-    expect(stateOf(pid)).not.toBe('T');
+    await expect.poll(() => stateOf(pid)).not.toBe('T');
     expect(pauses.peersOf('burrow0')).toBeUndefined();
     expect((await pauses.resume('burrow0')).paused).toBe(false);
   });
@@ -67,9 +67,9 @@ describe('TunnelPauses', () => {
     const pauses = new TunnelPauses(run, logger);
     const pid = startHelper();
     await pauses.pause({ ifname: 'burrow0', table: 51820, pid }, peers, 150);
-    expect(stateOf(pid)).toBe('T');
+    await expect.poll(() => stateOf(pid)).toBe('T');
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(stateOf(pid)).not.toBe('T');
+    await expect.poll(() => stateOf(pid)).not.toBe('T');
     expect(pauses.isPaused('burrow0')).toBe(false);
     expect(calls).toContain('ip -4 rule add not fwmark 51820 table 51820');
     expect(text()).toContain('resuming the tunnel by itself');
@@ -82,7 +82,7 @@ describe('TunnelPauses', () => {
     await pauses.pause({ ifname: 'burrow0', table: 51820, pid }, peers, 10_000);
     calls.length = 0;
     pauses.release('burrow0');
-    expect(stateOf(pid)).not.toBe('T');
+    await expect.poll(() => stateOf(pid)).not.toBe('T');
     expect(calls).toEqual([]);
   });
 });
