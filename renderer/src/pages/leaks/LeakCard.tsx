@@ -1,14 +1,17 @@
-// One leak test: what it checks and, if the host has one, its latest verdict with the evidence.
+// One leak test: what it checks and, if the host has one, its latest verdict with the evidence, when it ran
+// and on which network.
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardActions from '@mui/material/CardActions';
 import CardContent from '@mui/material/CardContent';
 import Chip from '@mui/material/Chip';
+import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
 import type { LeakTestKind, LeakVerdict } from '../../../../app/domain/index.js';
 import { NETWORK_LABELS } from '../../../../app/domain/index.js';
-import { formatDateTime, formatMs, formatValue, humanizeKey } from '../../lib/format.js';
+import { formatDateTime, formatMs } from '../../lib/format.js';
+import { LeakEvidence } from './LeakEvidence.js';
 import { LEAK_TEST_INFO } from './leak-test-info.js';
 
 const VERDICT_LOOK = {
@@ -20,11 +23,14 @@ const VERDICT_LOOK = {
 export interface LeakCardProps {
   test: LeakTestKind;
   verdict: LeakVerdict | undefined;
+  /** Some run is under way (the buttons wait for it). */
   running: boolean;
+  /** This test is part of that run and its verdict has not arrived yet. */
+  pending: boolean;
   onRun: () => void;
 }
 
-export function LeakCard({ test, verdict, running, onRun }: LeakCardProps) {
+export function LeakCard({ test, verdict, running, pending, onRun }: LeakCardProps) {
   const info = LEAK_TEST_INFO[test];
   const look = verdict ? VERDICT_LOOK[verdict.verdict] : undefined;
   return (
@@ -36,15 +42,16 @@ export function LeakCard({ test, verdict, running, onRun }: LeakCardProps) {
           </Typography>
           <Chip
             size="small"
-            label={look?.label ?? 'No result yet'}
-            color={look?.color ?? 'default'}
-            variant={look ? 'filled' : 'outlined'}
+            label={pending ? 'Running…' : (look?.label ?? 'No result yet')}
+            color={pending ? 'info' : (look?.color ?? 'default')}
+            variant={look && !pending ? 'filled' : 'outlined'}
             data-testid="leak-verdict"
           />
         </Box>
         <Typography variant="body2" color="text.secondary">
           {info.checks}
         </Typography>
+        {pending ? <LinearProgress sx={{ mt: 1.5 }} aria-label={`${info.title} running`} /> : null}
         {verdict ? <VerdictDetails verdict={verdict} /> : null}
       </CardContent>
       <CardActions>
@@ -57,27 +64,13 @@ export function LeakCard({ test, verdict, running, onRun }: LeakCardProps) {
 }
 
 function VerdictDetails({ verdict }: { verdict: LeakVerdict }) {
-  const evidence = Object.entries(verdict.evidence);
   return (
     <Box sx={{ mt: 1.5 }}>
-      <Typography variant="body2" sx={{ fontWeight: 600, mb: 1 }}>
+      <Typography variant="body2" sx={{ fontWeight: 600, mb: 1 }} data-testid="leak-summary">
         {verdict.summary}
       </Typography>
-      {evidence.length > 0 ? (
-        <Box component="dl" sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 2, rowGap: 0.5, my: 1 }}>
-          {evidence.map(([key, value]) => (
-            <Box key={key} sx={{ display: 'contents' }}>
-              <Typography component="dt" variant="caption" color="text.secondary">
-                {humanizeKey(key)}
-              </Typography>
-              <Typography component="dd" variant="caption" sx={{ m: 0, fontFamily: 'monospace', wordBreak: 'break-all' }}>
-                {formatValue(value)}
-              </Typography>
-            </Box>
-          ))}
-        </Box>
-      ) : null}
-      <Typography variant="caption" color="text.secondary">
+      <LeakEvidence evidence={verdict.evidence} />
+      <Typography variant="caption" color="text.secondary" data-testid="leak-ran">
         {formatDateTime(verdict.ranAt)} · {verdict.network ? NETWORK_LABELS[verdict.network] : 'no tunnel'} · took {formatMs(verdict.durationMs)}
       </Typography>
     </Box>
