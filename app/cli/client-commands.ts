@@ -67,6 +67,7 @@ function measureRequest(values: Invocation['values']): CommandRequest<'measureAl
     ...(method === undefined ? {} : { method }),
     ...(typeof values.iperf3 === 'string' ? { iperf3: values.iperf3 } : {}),
     ...(values.baseline === true ? { baseline: true } : {}),
+    ...(values.leaks === true ? { leaks: true } : {}),
   };
 }
 
@@ -193,6 +194,7 @@ export async function runClientCommand(name: string, argv: string[]): Promise<nu
         method: { type: 'string' },
         iperf3: { type: 'string' },
         baseline: { type: 'boolean' },
+        leaks: { type: 'boolean' },
         tests: { type: 'string' },
       },
       allowPositionals: true,

@@ -81,6 +81,7 @@ export function formatProgress(progress: MeasureProgressInfo): string {
 export function formatMeasureResult(result: MeasureAllResultInfo): string {
   const lines = [`${result.cancelled ? 'Cancelled' : 'Done'}: ${result.measurements.length} measurements stored.`];
   for (const skip of result.skipped) lines.push(`Skipped ${skip.profileId}: ${skip.reason}`);
+  for (const leak of result.leaks ?? []) lines.push(`Leak tests on ${leak.profileId}: ${leak.passed} passed, ${leak.leaked} leaked, ${leak.notTested} not tested.`);
   for (const problem of result.problems) lines.push(`${problem.profileId ?? 'no profile'} ${problem.kind}: ${problem.message}`);
   return lines.join('\n');
 }

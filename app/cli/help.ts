@@ -24,7 +24,7 @@ Talking to a running host (all take --json and --control PATH)
   leaktest [--tests a,b]       run the leak tests against the network that is up (killSwitch: only when named)
   compare [--facts]            privacy facts and measured speed, per network
   compare --measure [--profiles ID,ID] [--samples N] [--seconds N] [--method auto|http|iperf3]
-          [--iperf3 HOST:PORT] [--baseline]
+          [--iperf3 HOST:PORT] [--baseline] [--leaks]
                                Measure all: each profile in turn through the kill switch, then back
   history [--limit N]          connections, leak verdicts and measurements
   logs [--limit N]             recent log lines

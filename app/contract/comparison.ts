@@ -42,7 +42,7 @@ export const ComparisonSchema = z.object({
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
 // "Measure all": the request's knobs, the answer, and the progress event pushed while it runs.
-export const MEASURE_PHASES = ['baseline', 'connecting', 'connectTime', 'bootstrapTime', 'rtt', 'throughput', 'returning', 'done', 'cancelled'] as const;
+export const MEASURE_PHASES = ['baseline', 'connecting', 'connectTime', 'bootstrapTime', 'rtt', 'throughput', 'leaks', 'returning', 'done', 'cancelled'] as const;
 
 export const MeasureAllRequestSchema = z
   .object({
@@ -59,13 +59,15 @@ export const MeasureAllRequestSchema = z
     iperf3: z.string().min(1).max(300).optional(),
     /** Also measure with no tunnel, first (only when disconnected and not locked down). */
     baseline: z.boolean().optional(),
+    /** Also run the leak tests on each network (their verdicts are stored as usual). */
+    leaks: z.boolean().optional(),
   })
   .strict();
 
 export const MeasureProblemSchema = z.object({
   profileId: z.string().nullable(),
   network: NetworkKindSchema.nullable(),
-  kind: z.union([z.enum(MEASUREMENT_KINDS), z.literal('connect')]),
+  kind: z.union([z.enum(MEASUREMENT_KINDS), z.literal('connect'), z.literal('leaks')]),
   message: z.string(),
 });
 
@@ -75,6 +77,10 @@ export const MeasureAllResultSchema = z.object({
   skipped: z.array(z.object({ profileId: z.string(), network: NetworkKindSchema, reason: z.string() })),
   problems: z.array(MeasureProblemSchema),
   cancelled: z.boolean(),
+  /** With `leaks`: the leak verdicts per profile, counted. */
+  leaks: z
+    .array(z.object({ profileId: z.string(), network: NetworkKindSchema, passed: z.number().int(), leaked: z.number().int(), notTested: z.number().int() }))
+    .optional(),
   returnedTo: TunnelStateSchema,
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),

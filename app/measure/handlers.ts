@@ -75,6 +75,7 @@ export function createMeasureHandlers(deps: MeasureHandlerDeps): MeasureHandlers
             ...(request.throughputSeconds === undefined ? {} : { throughputSeconds: request.throughputSeconds }),
             ...(request.method ? { method: request.method } : {}),
             ...(request.baseline === undefined ? {} : { baseline: request.baseline }),
+            ...(request.leaks === undefined ? {} : { leaks: request.leaks }),
             ...deps.overrides,
           },
         );

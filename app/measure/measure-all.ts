@@ -7,7 +7,7 @@
 // the way back is always taken.
 import { randomUUID } from 'node:crypto';
 import type { MEASURE_PHASES, MeasureProgressInfo } from '../contract/index.js';
-import { BurrowError, toErrorInfo, type Measurement, type NetworkKind, type ProfileSummary, type TunnelState } from '../domain/index.js';
+import { BurrowError, toErrorInfo, type LeakVerdict, type Measurement, type NetworkKind, type ProfileSummary, type TunnelState } from '../domain/index.js';
 import { analyseConnect, bootstrapMeasurement, connectTimeMeasurement, type ObservedState } from './connect-time.js';
 import { echoUrl, firstByteProbe, isCancelled, measureTunnel, type MeasureKind, type TunnelMeasureOptions } from './measure-tunnel.js';
 import { routeForState } from './route.js';
@@ -25,6 +25,8 @@ export interface MeasureHost {
   onState(listener: (state: TunnelState) => void): () => void;
   /** Stores one measurement; answers its id. */
   addMeasurement(measurement: NewMeasurement): number;
+  /** Runs the leak tests against the tunnel that is up (they store and push their own verdicts). */
+  runLeakTests?(): Promise<LeakVerdict[]>;
   now?(): Date;
 }
 
@@ -37,6 +39,8 @@ export interface MeasureAllOptions extends TunnelMeasureOptions {
   kinds?: readonly MeasureKind[];
   /** Also measure with no tunnel first — only when the run starts disconnected and not locked down. */
   baseline?: boolean;
+  /** Also run the leak tests on each network. */
+  leaks?: boolean;
   runId?: string;
   onProgress?: (progress: MeasureProgress) => void;
   /** Test seam: how a connected state's traffic is routed. */
@@ -46,8 +50,16 @@ export interface MeasureAllOptions extends TunnelMeasureOptions {
 export interface MeasureProblem {
   profileId: string | null;
   network: NetworkKind | null;
-  kind: MeasureKind | 'connect';
+  kind: MeasureKind | 'connect' | 'leaks';
   message: string;
+}
+
+export interface LeakCount {
+  profileId: string;
+  network: NetworkKind;
+  passed: number;
+  leaked: number;
+  notTested: number;
 }
 
 export interface MeasureAllResult {
@@ -58,6 +70,8 @@ export interface MeasureAllResult {
   /** Single measurements that failed or could not be taken. */
   problems: MeasureProblem[];
   cancelled: boolean;
+  /** With `leaks`: the verdicts per profile, counted. */
+  leaks?: LeakCount[];
   /** The state the run left the tunnel in. */
   returnedTo: TunnelState;
   startedAt: string;
@@ -121,6 +135,7 @@ export async function runMeasureAll(host: MeasureHost, options: MeasureAllOption
   const measurements: Measurement[] = [];
   const skipped: MeasureAllResult['skipped'] = [];
   const problems: MeasureProblem[] = [];
+  const leaks: LeakCount[] = [];
   let step = 0;
   let cancelled = false;
   let where: { profileId: string | null; profileName: string | null; network: NetworkKind | null } = { profileId: null, profileName: null, network: null };
@@ -198,6 +213,7 @@ export async function runMeasureAll(host: MeasureHost, options: MeasureAllOption
         else hooks.store(bootstrapMeasurement(analysis, subject, hooks.now()));
       }
       await measureTunnel(kinds, route, subject, options, hooks);
+      if (options.leaks === true) await leakTests(profile, host, leaks, problems, report, signal);
     }
   } catch (error) {
     if (!isCancelled(error)) throw error;
@@ -218,5 +234,47 @@ export async function runMeasureAll(host: MeasureHost, options: MeasureAllOption
     }
   }
   report(cancelled ? 'cancelled' : 'done', cancelled ? 'Cancelled' : `Measured ${measurements.length} numbers`);
-  return { runId, measurements, skipped, problems, cancelled, returnedTo: host.current(), startedAt, finishedAt: now().toISOString() };
+  return {
+    runId,
+    measurements,
+    skipped,
+    problems,
+    cancelled,
+    ...(options.leaks === true ? { leaks } : {}),
+    returnedTo: host.current(),
+    startedAt,
+    finishedAt: now().toISOString(),
+  };
+}
+
+async function leakTests(
+  profile: ProfileSummary,
+  host: MeasureHost,
+  leaks: LeakCount[],
+  problems: MeasureProblem[],
+  report: (phase: MeasurePhase, message: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (signal?.aborted) throw cancelledError(signal);
+  const problem = (message: string): void => {
+    problems.push({ profileId: profile.id, network: profile.network, kind: 'leaks', message });
+  };
+  if (!host.runLeakTests) {
+    problem('The leak tests are not available in this host.');
+    return;
+  }
+  report('leaks', 'Running the leak tests');
+  try {
+    const verdicts = await untilAborted(host.runLeakTests(), signal);
+    leaks.push({
+      profileId: profile.id,
+      network: profile.network,
+      passed: verdicts.filter((v) => v.verdict === 'passed').length,
+      leaked: verdicts.filter((v) => v.verdict === 'leaked').length,
+      notTested: verdicts.filter((v) => v.verdict === 'not_tested').length,
+    });
+  } catch (error) {
+    if (isCancelled(error)) throw error;
+    problem(toErrorInfo(error).message);
+  }
 }

@@ -175,6 +175,16 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
     writeFileSync(join(repoRoot(), 'test-output', 'compare-lab-iperf3.json'), `${JSON.stringify(throughput, null, 2)}\n`);
   });
 
+  it('with --leaks: the leak tests run through the VPN, pass, and their summary is in the table', async () => {
+    const { code, data } = await burrow.cliJson<Measured>(['compare', '--measure', '--profiles', 'lab-vpn', '--leaks', '--seconds', '1', '--samples', '5'], 180_000);
+    expect(code, JSON.stringify(data.measured)).toBe(0);
+    const [count] = data.measured.leaks ?? [];
+    expect(count).toMatchObject({ profileId: 'lab-vpn', network: 'wireguard', leaked: 0 });
+    expect(count?.passed).toBeGreaterThan(0);
+    const row = data.comparison.rows.find((r) => r.network === 'wireguard');
+    expect(row?.leaks).toMatchObject({ passed: count?.passed, leaked: 0 });
+  });
+
   it('cancel while connecting to Tor: the run stops and returns to where it started (connected to the VPN)', async () => {
     expect((await burrow.cliJson<{ state: string }>(['connect', 'lab-vpn'])).data.state).toBe('connected');
     const watch = await capture();

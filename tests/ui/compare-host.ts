@@ -64,6 +64,7 @@ export async function measureOverlay(host: Host, store: Store, emit: <N extends 
       return () => stateListeners.delete(listener);
     },
     results: store.results,
+    runLeakTests: async () => (await host.handlers.runLeakTest({})).verdicts,
     settings: () => settings,
     emit,
     log: (level, message) => host.log(level, 'measure', message),

@@ -28,7 +28,7 @@ function deps(settings: Settings, rttMs = 5) {
     overrides: {
       rtt: async (o: { route: Route; signal?: AbortSignal }) => {
         await delay(rttMs, o.signal);
-        return { medianMs: 5, p95Ms: 6, minMs: 4, maxMs: 7, meanMs: 5, samplesMs: [4, 5, 6, 7], failures: 0, target: 't', route: o.route, startedAt: new Date().toISOString(), durationMs: 1 };
+        return { medianMs: 5, p95Ms: 6, minMs: 4, maxMs: 7, meanMs: 5, samplesMs: [4, 5, 6, 7], failures: 0, warmupFailures: 0, target: 't', route: o.route, startedAt: new Date().toISOString(), durationMs: 1 };
       },
       throughput: (o: { route: Route }) => Promise.resolve({ bitsPerSecond: 5e7, method: 'http' as const, target: 't', route: o.route, bytes: 1, seconds: 1, startedAt: new Date().toISOString(), extra: {} }),
       firstByte: (url: string) => Promise.resolve({ sentAt: preciseNow(), firstByteAt: preciseNow() + 3, target: url, route: 'system' }),

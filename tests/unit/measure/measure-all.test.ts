@@ -38,7 +38,7 @@ function stubs(host: ScriptedHost, seen: Array<{ kind: string; state: TunnelStat
       seen.push({ kind: 'rtt', state: host.current(), route: options.route });
       hooks.duringRtt?.();
       await delay(10, options.signal);
-      return { medianMs: 5, p95Ms: 7, minMs: 4, maxMs: 8, meanMs: 5.5, samplesMs: [4, 5, 7, 8], failures: 0, target: 'http://10.9.80.80/json', route: options.route, startedAt: new Date().toISOString(), durationMs: 40 };
+      return { medianMs: 5, p95Ms: 7, minMs: 4, maxMs: 8, meanMs: 5.5, samplesMs: [4, 5, 7, 8], failures: 0, warmupFailures: 0, target: 'http://10.9.80.80/json', route: options.route, startedAt: new Date().toISOString(), durationMs: 40 };
     },
     throughput: (options: { route: Route }): Promise<ThroughputResult> => {
       seen.push({ kind: 'throughput', state: host.current(), route: options.route });
@@ -187,6 +187,26 @@ describe('runMeasureAll', () => {
     expect(result.cancelled).toBe(true);
     expect(connectedTo(result.returnedTo)).toBe('wg');
     expect(host.journal.map((j) => j.state.state)).not.toContain('disconnected');
+  });
+
+  it('with leaks: the leak tests run on each network while it is connected, counted per profile', async () => {
+    const host = scriptedHost([wgDriver(), torDriver(5)], [wg, tor]);
+    const during: string[] = [];
+    host.runLeakTests = () => {
+      during.push(connectedTo(host.current()) ?? 'not connected');
+      const verdict = (test: 'dns' | 'exitIp', result: 'passed' | 'leaked') => ({ test, verdict: result, summary: '', evidence: {}, network: null, ranAt: new Date().toISOString(), durationMs: 1 });
+      return Promise.resolve([verdict('dns', 'passed'), verdict('exitIp', during.length === 2 ? 'leaked' : 'passed')]);
+    };
+    const seen: Array<{ kind: string; state: TunnelState; route: Route }> = [];
+    const result = await runMeasureAll(host, { ...stubs(host, seen), leaks: true });
+    expect(during).toEqual(['wg', 'tor']);
+    expect(result.leaks).toEqual([
+      { profileId: 'wg', network: 'wireguard', passed: 2, leaked: 0, notTested: 0 },
+      { profileId: 'tor', network: 'tor', passed: 1, leaked: 1, notTested: 0 },
+    ]);
+    const without = scriptedHost([wgDriver()], [wg]);
+    const noLeaks = await runMeasureAll(without, { ...stubs(without, []), leaks: true });
+    expect(noLeaks.problems).toEqual([{ profileId: 'wg', network: 'wireguard', kind: 'leaks', message: 'The leak tests are not available in this host.' }]);
   });
 
   it('refuses unknown profiles and an empty list', async () => {

@@ -5,6 +5,8 @@ import SpeedIcon from '@mui/icons-material/Speed';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -20,6 +22,7 @@ const PHASE_TEXT: Record<MeasureProgressInfo['phase'], string> = {
   bootstrapTime: 'bootstrap time',
   rtt: 'round trips',
   throughput: 'download',
+  leaks: 'leak tests',
   returning: 'returning to where you were',
   done: 'done',
   cancelled: 'cancelled',
@@ -37,6 +40,7 @@ export function MeasurePanel({ onFinished }: { onFinished: () => void }) {
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<MeasureAllResultInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [withLeaks, setWithLeaks] = useState(false);
 
   useEffect(() => {
     let off: (() => void) | undefined;
@@ -58,7 +62,7 @@ export function MeasurePanel({ onFinished }: { onFinished: () => void }) {
     setResult(null);
     setProgress(null);
     try {
-      setResult(await store.client().measureAll({}));
+      setResult(await store.client().measureAll(withLeaks ? { leaks: true } : {}));
     } catch (caught) {
       setError(toShownError(caught).message);
     } finally {
@@ -81,6 +85,10 @@ export function MeasurePanel({ onFinished }: { onFinished: () => void }) {
         <Button variant="contained" startIcon={<SpeedIcon />} onClick={() => void start()} disabled={running}>
           Measure all
         </Button>
+        <FormControlLabel
+          control={<Checkbox checked={withLeaks} onChange={(event) => setWithLeaks(event.target.checked)} disabled={running} size="small" />}
+          label="With leak tests"
+        />
         {running ? (
           <Button startIcon={<CancelIcon />} onClick={() => void cancel()}>
             Cancel
@@ -108,6 +116,11 @@ export function MeasurePanel({ onFinished }: { onFinished: () => void }) {
       {result ? (
         <Alert severity={result.cancelled || result.skipped.length > 0 || result.problems.length > 0 ? 'warning' : 'success'} data-testid="measure-result">
           {result.cancelled ? 'Cancelled' : 'Done'}: {result.measurements.length} measurements stored.
+          {(result.leaks ?? []).map((l) => (
+            <div key={`leaks-${l.profileId}`}>
+              Leak tests on {l.profileId}: {l.passed} passed, {l.leaked} leaked, {l.notTested} not tested.
+            </div>
+          ))}
           {result.skipped.map((s) => (
             <div key={s.profileId}>
               Skipped {s.profileId}: {s.reason}
