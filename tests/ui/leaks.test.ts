@@ -1,0 +1,112 @@
+// The Leak tests page in Chromium against a real `burrow host --web` and a real `burrow leakd`, all on
+// loopback: "Run all" fills the cards with the host's verdicts (read back from the same host's database over
+// the control socket, never hard-coded), WebRTC candidates are gathered by this Chromium window, and the
+// history chart shows the run.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEAK_TESTS, type LeakTestKind, type LeakVerdict } from '../../app/domain/index.js';
+import { startLeakd, type RunningLeakd } from './leaks-servers.js';
+import { LeakTestsPage } from './pages/leak-tests-page.js';
+import { collectErrors, launchChromium, screenshot } from './support/browser.js';
+import { burrowCli, startHost, type RunningHost } from './support/host-process.js';
+
+const POLL = { timeout: 20_000, interval: 100 };
+const RUN_ALL: LeakTestKind[] = LEAK_TESTS.filter((test) => test !== 'killSwitch');
+const CHIP = { passed: 'Passed', leaked: 'Leaked', not_tested: 'Not tested' } as const;
+
+function isVerdictList(value: unknown): value is LeakVerdict[] {
+  return Array.isArray(value);
+}
+
+/** The host's newest verdict per test, from its database (burrow history over the control socket). */
+async function hostVerdicts(host: RunningHost): Promise<Partial<Record<LeakTestKind, LeakVerdict>>> {
+  const { code, json } = await burrowCli(host, ['history', '--limit', '200']);
+  expect(code).toBe(0);
+  const leaks = (json as { leaks?: unknown }).leaks;
+  if (!isVerdictList(leaks)) throw new Error(`burrow history gave no leak list: ${JSON.stringify(json)}`);
+  const latest: Partial<Record<LeakTestKind, LeakVerdict>> = {};
+  for (const v of leaks) {
+    const known = latest[v.test];
+    if (!known || known.ranAt < v.ranAt) latest[v.test] = v;
+  }
+  return latest;
+}
+
+function addressesIn(value: unknown): string[] {
+  if (typeof value === 'string') return /^[0-9a-f.:]+$/i.test(value) && value.includes('.') !== value.includes(':') ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(addressesIn);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(addressesIn);
+  return [];
+}
+
+describe('Leak tests page against a real host and leakd on loopback', () => {
+  let leakd: RunningLeakd | undefined;
+  let host: RunningHost | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let errors: string[] = [];
+
+  beforeAll(async () => {
+    leakd = await startLeakd();
+    host = await startHost();
+    const set = await burrowCli(host, ['settings', 'set', `leakServer=${leakd.url}`]);
+    expect(set.code).toBe(0);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
+    page = await context.newPage();
+    errors = collectErrors(page);
+    await page.goto(host.url);
+    await page.getByTestId('tunnel-state').waitFor(POLL);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (page) await screenshot(page, 'leaks-last').catch(() => undefined);
+    await context?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await host?.stop();
+    await leakd?.stop();
+  });
+
+  it('“Run all” fills every card with the host’s verdict, evidence and network; history shows the run', async () => {
+    if (!page || !host || !leakd) throw new Error('not started');
+    const view = new LeakTestsPage(page);
+    await view.goto('Leak tests');
+    expect(await view.leakServerField.inputValue()).toBe(leakd.url);
+    for (const text of await view.verdicts.allTextContents()) expect(text).toBe('No result yet');
+    await screenshot(page, 'leaks-before');
+
+    await view.runAll.click();
+    await view.progress.waitFor(POLL);
+    await expect.poll(async () => (await view.verdicts.allTextContents()).filter((t) => t !== 'No result yet' && t !== 'Running…').length, POLL).toBe(RUN_ALL.length);
+    await view.progress.waitFor({ state: 'detached', timeout: 20_000 });
+
+    const stored = await hostVerdicts(host);
+    for (const test of RUN_ALL) {
+      const verdict = stored[test];
+      if (!verdict) throw new Error(`the host stored no ${test} verdict`);
+      expect(await view.verdict(test).textContent()).toBe(CHIP[verdict.verdict]);
+      expect(await view.summary(test).textContent()).toBe(verdict.summary);
+      expect(await view.card(test).getByTestId('leak-ran').textContent()).toContain(verdict.network === null ? 'no tunnel' : '');
+      const shown = Object.keys(verdict.evidence).length > 0 ? ((await view.evidence(test).textContent()) ?? '') : '';
+      for (const address of addressesIn(verdict.evidence)) expect(shown).toContain(address);
+    }
+    expect(await view.verdict('killSwitch').textContent()).toBe('No result yet');
+
+    // No tunnel on this machine: the leak server sees loopback, and the host says so.
+    const exit = stored.exitIp;
+    expect(exit?.verdict).toBe('leaked');
+    expect(addressesIn(exit?.evidence)).toContain('127.0.0.1');
+    expect(await view.evidence('exitIp').textContent()).toContain('127.0.0.1');
+    // This window gathered candidates (the host got a list, not "not gathered").
+    expect(Array.isArray(stored.webrtc?.evidence['candidates'])).toBe(true);
+
+    await screenshot(page, 'leaks-verdicts');
+    await view.historyChart.waitFor(POLL);
+    expect(await view.historyChart.locator('svg').count()).toBeGreaterThan(0);
+    expect(await view.historyRuns.count()).toBeGreaterThanOrEqual(1);
+    await view.history.scrollIntoViewIfNeeded();
+    await view.history.screenshot({ path: (await screenshot(page, 'leaks-full')).replace('leaks-full', 'leaks-history') });
+    expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  }, 90_000);
+});
