@@ -27,7 +27,16 @@ interface Redirect {
   tcpPort: number;
   dnsPort: number;
   allowLan: boolean;
+  /**
+   * The one resolver address programs may ask (what resolv.conf names while the policy holds): only DNS to
+   * it is redirected into the local resolver; port 53 anywhere else is refused, so a program that asks a
+   * resolver of its choice fails instead of being answered by another one. Unset: all DNS is redirected.
+   */
+  systemResolver?: string;
 }
+
+/** The address netd writes into resolv.conf for system-wide Tor; the nat chain sends it to tor's DNSPort. */
+export const TOR_SYSTEM_RESOLVER = '127.0.0.1';
 
 export function torSystemTable(policy: TorSystemPolicy): TableModel {
   return redirectTable({
@@ -37,6 +46,7 @@ export function torSystemTable(policy: TorSystemPolicy): TableModel {
     tcpPort: policy.transPort,
     dnsPort: policy.dnsPort,
     allowLan: policy.allowLan ?? false,
+    systemResolver: TOR_SYSTEM_RESOLVER,
   });
 }
 
@@ -58,29 +68,37 @@ export function socksRedirectTable(policy: SocksRedirectPolicy): TableModel {
 
 function redirectTable(redirect: Redirect): TableModel {
   const lan = redirect.allowLan;
+  const resolver = redirect.systemResolver;
+  const dnsAny = 'meta l4proto { tcp, udp } th dport 53';
   const nat = [
     `meta skuid ${redirect.exemptUid} return`,
+    // Before the loopback returns: the system resolver is a loopback address.
+    ...(resolver === undefined ? [] : [`ip daddr ${resolver} ${dnsAny} redirect to :${redirect.dnsPort}`]),
     'ip daddr 127.0.0.0/8 return',
     'oifname "lo" return',
     // The proxies listen on 127.0.0.1 only; IPv6 is refused by the filter chain below instead.
     'meta nfproto ipv6 return',
-    `meta l4proto { tcp, udp } th dport 53 redirect to :${redirect.dnsPort}`,
+    // DNS to any other resolver: left alone here (not even sent to the TransPort) and refused by the filter.
+    resolver === undefined ? `${dnsAny} redirect to :${redirect.dnsPort}` : `${dnsAny} return`,
     ...(lan ? lanReturn() : []),
     `meta l4proto tcp redirect to :${redirect.tcpPort}`,
   ];
-  const output = [
-    ...loopbackOut(),
-    ...redirect.exemptRules,
+  const redirected = [
     // A redirected packet keeps the outgoing interface it was routed to before the nat chain rewrote its
     // destination, so `oifname "lo"` does not match it: accept it by its new destination and port.
     `ip daddr 127.0.0.1 meta l4proto { tcp, udp } th dport ${redirect.dnsPort} accept`,
     `ip daddr 127.0.0.1 tcp dport ${redirect.tcpPort} accept`,
-    ...linkOut(),
-    ...blockDns(),
+  ];
+  const output =
+    resolver === undefined
+      ? [...loopbackOut(), ...redirect.exemptRules, ...redirected, ...linkOut(), ...blockDns()]
+      : // Port 53 that was not redirected is refused even on loopback (127.0.0.53, ::1): no other resolver.
+        [...redirect.exemptRules, ...redirected, ...blockDns(), ...loopbackOut(), ...linkOut()];
+  output.push(
     ...(lan ? lanOut() : []),
     // Everything else (UDP, ICMP, IPv6, anything the redirect did not catch) fails fast.
     ...rejectOut(),
-  ];
+  );
   const input = [
     ...loopbackIn(),
     // The proxy's replies; nothing else is allowed out, so established flows are only the allowed ones.

@@ -1,8 +1,11 @@
 // System-wide mode: netd starts tor under tor's own uid; the host gets a control socket in a directory only
 // its uid (and tor) can enter, and a password only it knows (netd sees the hash alone). When tor dies, the
-// control connection closes and the host asks netd how it died.
+// control connection closes and the host asks netd how it died. While tor runs, netd also points the system
+// resolver (resolv.conf) at 127.0.0.1, the one DNS address the tor-system policy sends to tor's DNSPort: DNS
+// to any other resolver is refused. Stopping puts the original resolv.conf back.
 import { createHash } from 'node:crypto';
 import { BurrowError } from '../../domain/errors.js';
+import { TOR_SYSTEM_RESOLVER } from '../../firewall/index.js';
 import type { NetdClient } from '../../netd/client.js';
 import { createControlPassword } from './control/index.js';
 import type { LaunchedTor, TorLauncher } from './launcher.js';
@@ -41,6 +44,14 @@ export function systemLauncher(options: SystemLauncherOptions): TorLauncher {
         },
         40_000,
       );
+      try {
+        await netd.call('setDns', { servers: [TOR_SYSTEM_RESOLVER], search: [] });
+      } catch (error) {
+        // Without the resolver there is no DNS at all (the firewall refuses the old one): do not run half set up.
+        await netd.call('torSystemStop', {}).catch(() => undefined);
+        await netd.call('restoreDns', {}).catch(() => undefined);
+        throw error instanceof Error ? error : new Error(String(error));
+      }
       let running = true;
       let stopped: Promise<void> | undefined;
       const diagnose = async (): Promise<BurrowError> => {
@@ -71,15 +82,17 @@ export function systemLauncher(options: SystemLauncherOptions): TorLauncher {
         ready: () => Promise.resolve(),
         onLog: () => () => undefined,
         stop: () => {
-          stopped ??= netd.call('torSystemStop', {}).then(
-            () => {
-              running = false;
-            },
-            (error: unknown) => {
-              running = false;
-              throw error instanceof Error ? error : new Error(String(error));
-            },
-          );
+          stopped ??= (async () => {
+            // Both, whatever the first says: tor stopped, then the resolver put back.
+            const errors: Error[] = [];
+            const keep = (error: unknown): void => {
+              errors.push(error instanceof Error ? error : new Error(String(error)));
+            };
+            await netd.call('torSystemStop', {}).catch(keep);
+            running = false;
+            await netd.call('restoreDns', {}).catch(keep);
+            if (errors[0] !== undefined) throw errors[0];
+          })();
           return stopped;
         },
       };

@@ -29,7 +29,19 @@ describe('buildFirewallRuleset', () => {
       const model = describeTable(policy)?.chains.find((candidate) => candidate.name === name);
       expect(model).toMatchObject({ type: 'filter', hook: name, priority: 0, policy: 'drop' });
     }
-    expect(chain(policy, 'output')[0]).toBe('oifname "lo" accept');
+    const output = chain(policy, 'output');
+    const loopback = output.indexOf('oifname "lo" accept');
+    // Loopback first, except under tor-system: there port 53 not sent to DNSPort is refused even on loopback.
+    if (policy.kind === 'tor-system') {
+      expect(output.slice(0, loopback)).toEqual([
+        'meta skuid 4242 accept',
+        'ip daddr 127.0.0.1 meta l4proto { tcp, udp } th dport 5353 accept',
+        'ip daddr 127.0.0.1 tcp dport 9040 accept',
+        DNS_BLOCK,
+      ]);
+    } else {
+      expect(loopback).toBe(0);
+    }
     expect(chain(policy, 'output').at(-1)).toBe(`counter name "blocked_out" ${REJECT}`);
     expect(chain(policy, 'input').at(-1)).toBe('counter name "blocked_in" drop');
     expect(chain(policy, 'forward').at(-1)).toBe(`counter name "blocked_fwd" ${REJECT}`);
@@ -105,15 +117,17 @@ describe('buildFirewallRuleset', () => {
     expect(output).toContain('meta mark 0x0000ca6c ip daddr 203.0.113.5 udp dport 51820 accept');
   });
 
-  it('tor-system: a nat chain at -100 sends other uids to TransPort and DNSPort', () => {
+  it('tor-system: a nat chain at -100 sends other uids to TransPort, and DNS to 127.0.0.1 only to DNSPort', () => {
     const model = describeTable(TOR);
     expect(model?.chains[0]).toMatchObject({ name: 'nat_output', type: 'nat', hook: 'output', priority: -100, policy: 'accept' });
     expect(chain(TOR, 'nat_output')).toEqual([
       'meta skuid 4242 return',
+      'ip daddr 127.0.0.1 meta l4proto { tcp, udp } th dport 53 redirect to :5353',
       'ip daddr 127.0.0.0/8 return',
       'oifname "lo" return',
       'meta nfproto ipv6 return',
-      'meta l4proto { tcp, udp } th dport 53 redirect to :5353',
+      // DNS to another resolver is not redirected anywhere (not even TCP to the TransPort): the filter refuses it.
+      'meta l4proto { tcp, udp } th dport 53 return',
       'meta l4proto tcp redirect to :9040',
     ]);
   });
@@ -126,9 +140,14 @@ describe('buildFirewallRuleset', () => {
     const other = accepts(output).filter((rule) => !rule.includes('skuid') && !rule.includes('127.0.0.1') && rule !== 'oifname "lo" accept');
     expect(other.every((rule) => /sport 68|fe80::\/10|icmpv6/.test(rule))).toBe(true);
     expect(chain(TOR, 'input')).toContain('ct state established,related accept');
-    // With LAN allowed, LAN destinations bypass the redirect but DNS still goes to tor.
+    // Port 53 that the nat chain did not send to DNSPort is refused before loopback is accepted (127.0.0.53, ::1).
+    expect(indexOf(output, /th dport 53 counter name "blocked_dns"/)).toBeGreaterThan(indexOf(output, /th dport 5353 accept$/));
+    expect(indexOf(output, /th dport 53 counter name "blocked_dns"/)).toBeLessThan(output.indexOf('oifname "lo" accept'));
+    // With LAN allowed, LAN destinations bypass the redirect, but DNS to a LAN resolver is still refused.
     const lanNat = chain({ ...TOR, allowLan: true }, 'nat_output');
-    expect(indexOf(lanNat, /dport 53 redirect/)).toBeLessThan(indexOf(lanNat, /^ip daddr \{ 10\.0\.0\.0\/8.* return$/));
+    expect(indexOf(lanNat, /^meta l4proto \{ tcp, udp \} th dport 53 return$/)).toBeLessThan(indexOf(lanNat, /^ip daddr \{ 10\.0\.0\.0\/8.* return$/));
+    const lanOutput = chain({ ...TOR, allowLan: true }, 'output');
+    expect(indexOf(lanOutput, /th dport 53 .*reject/)).toBeLessThan(indexOf(lanOutput, /^ip daddr \{ 10\.0\.0\.0\/8/));
   });
 
   it('socks-redirect: the proxy uid reaches only its gateways; everyone else is redirected', () => {
@@ -140,5 +159,6 @@ describe('buildFirewallRuleset', () => {
     ]);
     expect(chain(SOCKS, 'nat_output')).toContain('meta l4proto tcp redirect to :12345');
     expect(chain(SOCKS, 'nat_output')).toContain('meta l4proto { tcp, udp } th dport 53 redirect to :5300');
+    expect(chain(SOCKS, 'nat_output').some((rule) => rule.includes('127.0.0.1'))).toBe(false);
   });
 });

@@ -71,7 +71,7 @@ describe.skipIf(!canUseNetns)('packets against the applied rules', () => {
     });
   });
 
-  it('tor-system: other uids are redirected to TransPort and DNSPort; UDP and IPv6 refused; tor goes out', async () => {
+  it('tor-system: other uids are redirected to TransPort, DNS to 127.0.0.1 to DNSPort; other DNS, UDP and IPv6 refused; tor goes out', async () => {
     await withNetns(async (ns) => {
       await buildLinks(ns);
       const stop = await startListeners(ns, 'tor', TOR.transPort, TOR.dnsPort);
@@ -79,7 +79,19 @@ describe.skipIf(!canUseNetns)('packets against the applied rules', () => {
         await apply(ns, TOR);
         expect(await probe(ns, APP, 'tcp', '198.51.100.7', 80)).toEqual({ result: 'reply', data: 'tor' });
         expect(await probe(ns, 0, 'tcp', '203.0.113.99', 443)).toEqual({ result: 'reply', data: 'tor' });
-        expect(await probe(ns, APP, 'udp', '10.0.1.1', 53)).toEqual({ result: 'reply', data: 'tor' });
+        // The system resolver Burrow writes into resolv.conf lands on DNSPort, for any uid but tor's.
+        expect(await probe(ns, APP, 'udp', '127.0.0.1', 53)).toEqual({ result: 'reply', data: 'tor' });
+        expect(await probe(ns, 0, 'udp', '127.0.0.1', 53)).toEqual({ result: 'reply', data: 'tor' });
+        // Any other resolver is refused (and counted): the ISP's, one on the internet, another loopback one, IPv6.
+        const dnsBefore = (await counters(ns)).blocked_dns ?? 0;
+        expect(await probe(ns, APP, 'udp', '10.0.1.1', 53)).toEqual(REFUSED);
+        expect(await probe(ns, 0, 'udp', '198.51.100.53', 53)).toEqual(REFUSED);
+        expect(await probe(ns, APP, 'udp', '127.0.0.53', 53)).toEqual(REFUSED);
+        expect(await probe(ns, APP, 'udp', '::1', 53)).toEqual(REFUSED);
+        expect(await probe(ns, APP, 'udp', 'fd00:1::1', 53)).toEqual(REFUSED);
+        // DNS over TCP to another resolver is refused too, not carried to the TransPort.
+        expect(await probe(ns, APP, 'tcp', '10.0.1.1', 53)).toMatchObject({ result: 'error' });
+        expect((await counters(ns)).blocked_dns).toBe(dnsBefore + 6);
         expect(await probe(ns, APP, 'udp', '198.51.100.7', 9)).toEqual(REFUSED);
         // A refused IPv6 SYN is not reported back to the socket as fast as IPv4's: the counter proves it.
         const before = (await counters(ns)).blocked_out ?? 0;
