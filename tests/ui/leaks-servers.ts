@@ -36,12 +36,15 @@ async function freeTcpPort(): Promise<number> {
   });
 }
 
-export async function startLeakd(): Promise<RunningLeakd> {
-  const httpPort = await freeTcpPort();
-  const dnsPort = await freeUdpPort();
+/** In a private namespace leakd is also its resolver: DNS on 127.0.0.1:53, which its resolv.conf names. */
+export async function startLeakd(netns?: { wrap(argv: readonly string[]): string[] }): Promise<RunningLeakd> {
+  const httpPort = netns ? 8080 : await freeTcpPort();
+  const dnsPort = netns ? 53 : await freeUdpPort();
+  const argv = [process.execPath, BURROW_CLI, 'leakd', '--http', `127.0.0.1:${httpPort}`, '--dns', `127.0.0.1:${dnsPort}`, '--stun', `127.0.0.1:${LEAKD_STUN_PORT}`, '--zone', 'leak.test', '--answer-a', '127.0.0.1'];
+  const [command = '', ...args] = netns ? netns.wrap(argv) : argv;
   const child = spawn(
-    process.execPath,
-    [BURROW_CLI, 'leakd', '--http', `127.0.0.1:${httpPort}`, '--dns', `127.0.0.1:${dnsPort}`, '--stun', `127.0.0.1:${LEAKD_STUN_PORT}`, '--zone', 'leak.test', '--answer-a', '127.0.0.1'],
+    command,
+    args,
     { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

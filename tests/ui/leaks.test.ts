@@ -9,6 +9,7 @@ import { startLeakd, type RunningLeakd } from './leaks-servers.js';
 import { LeakTestsPage } from './pages/leak-tests-page.js';
 import { collectErrors, launchChromium, screenshot } from './support/browser.js';
 import { burrowCli, startHost, type RunningHost } from './support/host-process.js';
+import { createPrivateNetns, type PrivateNetns } from './support/netns.js';
 
 const POLL = { timeout: 20_000, interval: 100 };
 const RUN_ALL: LeakTestKind[] = LEAK_TESTS.filter((test) => test !== 'killSwitch');
@@ -39,7 +40,11 @@ function addressesIn(value: unknown): string[] {
   return [];
 }
 
-describe('Leak tests page against a real host and leakd on loopback', () => {
+// The host's DNS test resolves random names through the system resolver: in the machine's own namespace
+// that would send them out of this machine. So host, leakd and Chromium run in a private namespace with
+// only loopback, whose resolv.conf names leakd. Namespaces need root.
+describe.skipIf(process.getuid?.() !== 0)('Leak tests page against a real host and leakd, in a namespace with only loopback', () => {
+  let netns: PrivateNetns | undefined;
   let leakd: RunningLeakd | undefined;
   let host: RunningHost | undefined;
   let browser: Browser | undefined;
@@ -48,11 +53,12 @@ describe('Leak tests page against a real host and leakd on loopback', () => {
   let errors: string[] = [];
 
   beforeAll(async () => {
-    leakd = await startLeakd();
-    host = await startHost();
+    netns = createPrivateNetns();
+    leakd = await startLeakd(netns);
+    host = await startHost({ netns });
     const set = await burrowCli(host, ['settings', 'set', `leakServer=${leakd.url}`]);
     expect(set.code).toBe(0);
-    browser = await launchChromium();
+    browser = await launchChromium([], netns.chromium);
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
     page = await context.newPage();
     errors = collectErrors(page);
@@ -66,6 +72,7 @@ describe('Leak tests page against a real host and leakd on loopback', () => {
     await browser?.close().catch(() => undefined);
     await host?.stop();
     await leakd?.stop();
+    netns?.destroy();
   });
 
   it('“Run all” fills every card with the host’s verdict, evidence and network; history shows the run', async () => {

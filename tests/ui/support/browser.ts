@@ -6,9 +6,9 @@ import { REPO_ROOT } from './host-process.js';
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output/ui');
 
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+export function launchChromium(extraArgs: readonly string[] = [], executablePath = '/usr/bin/chromium'): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',

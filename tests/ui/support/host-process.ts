@@ -46,14 +46,21 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-export async function startHost(): Promise<RunningHost> {
+export interface HostOptions {
+  /** Run inside this namespace (then on a fixed port: the namespace is fresh, nothing else listens there). */
+  netns?: { wrap(argv: readonly string[]): string[] };
+}
+
+export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
   for (const needed of [BURROW_CLI, RENDERER_INDEX]) {
     if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`npm run build\` before the UI tests.`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'burrow-ui-'));
   const control = join(dir, 'host.sock');
-  const port = await freePort();
-  const child = spawn(process.execPath, [BURROW_CLI, 'host', '--data', join(dir, 'data'), '--control', control, '--web', `127.0.0.1:${port}`], {
+  const port = options.netns ? 7777 : await freePort();
+  const argv = [process.execPath, BURROW_CLI, 'host', '--data', join(dir, 'data'), '--control', control, '--web', `127.0.0.1:${port}`];
+  const [command = '', ...args] = options.netns ? options.netns.wrap(argv) : argv;
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, XDG_RUNTIME_DIR: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
