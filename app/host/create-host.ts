@@ -10,7 +10,7 @@ import {
   type Settings,
   type TunnelState,
 } from '../domain/index.js';
-import { notImplemented, type CommandHandlers, type EventName, type EventPayload, type HelperVersion, type Snapshot } from '../contract/index.js';
+import { type CommandHandlers, type EventName, type EventPayload, type HelperVersion, type Snapshot } from '../contract/index.js';
 import { createNetdClient } from '../netd/client.js';
 import { createFirewallEnforcer } from '../netd/firewall-enforcer.js';
 import { syncLockdownFlag } from '../netd/lockdown-flag.js';
@@ -23,6 +23,7 @@ import { Supervisor, type FirewallEnforcer } from '../supervisor/supervisor.js';
 import { HistoryTracker } from './history-tracker.js';
 import { probeHelpers } from './helper-versions.js';
 import { LogBuffer } from './log-buffer.js';
+import { createMeasureHandlers } from '../measure/handlers.js';
 import { createLeakHandler } from './leak-handler.js';
 import { chooseProfileName, parseImportedProfile } from './profile-import.js';
 
@@ -145,6 +146,27 @@ function buildHost(options: HostOptions): Host {
     return state;
   };
 
+  // Measure all connects and disconnects through the same handlers as every front door (kill switch included).
+  const measure = createMeasureHandlers({
+    profiles: () => store.profiles.list(),
+    current: () => supervisor.current,
+    connect: (profileId) => handlers.connect({ profile: profileId }),
+    disconnect: () => handlers.disconnect({}),
+    onState: (listener) => {
+      const onEvent: HostEventListener = (event, payload) => {
+        if (event === 'state') listener(payload as TunnelState);
+      };
+      listeners.add(onEvent);
+      return () => listeners.delete(onEvent);
+    },
+    results: store.results,
+    settings: () => settings,
+    emit,
+    log: logs.scoped('measure'),
+    runLeakTests: async () => (await handlers.runLeakTest({})).verdicts,
+    now,
+  });
+
   const handlers: CommandHandlers = {
     getSnapshot: () => snapshot(),
     listProfiles: () => Promise.resolve(store.profiles.list()),
@@ -213,9 +235,7 @@ function buildHost(options: HostOptions): Host {
         leaks: store.results.leaks(limit, network),
         measurements: store.results.measurements(limit, network),
       }),
-    getComparison: () => notImplemented('the comparison of networks'),
-    measureAll: () => notImplemented('measuring every network'),
-    cancelMeasurement: () => notImplemented('measuring every network'),
+    ...measure,
     getLogs: ({ limit = 500 }) => Promise.resolve(logs.recent(limit)),
     newIdentity: () => newTorIdentity(supervisor.current, networks.drivers.get('tor')),
     listDvpnNodes: (request) => listDvpnNodes(request, store.profiles.find(request.profile), networks.drivers.get('dvpn')),

@@ -63,12 +63,20 @@ export function removeState(state: LabStateFile): void {
   rmSync(octetClaimPath(state.octet), { force: true });
 }
 
+/**
+ * Second octets a lab may use: 10.16.0.0 to 10.191.255.255. Not below 16 (ranges people use at home), and not
+ * 192 or above: system-wide Tor's VirtualAddrNetworkIPv4 is 10.192.0.0/10, and a lab inside it would have
+ * tor map real lab addresses to virtual ones and reset every stream.
+ */
+export const LAB_OCTETS = { first: 16, count: 176 } as const;
+
 /** Claims a free second octet atomically (O_EXCL), so two runs starting together never pick the same. */
 export function claimOctet(prefix: string): number {
   mkdirSync(STATE_ROOT, { recursive: true, mode: 0o700 });
-  const start = 16 + Math.floor(Math.random() * 230);
-  for (let i = 0; i < 230; i += 1) {
-    const octet = 16 + ((start - 16 + i) % 230);
+  const { first, count } = LAB_OCTETS;
+  const start = first + Math.floor(Math.random() * count);
+  for (let i = 0; i < count; i += 1) {
+    const octet = first + ((start - first + i) % count);
     try {
       writeFileSync(octetClaimPath(octet), prefix, { flag: 'wx' });
       return octet;
@@ -76,7 +84,7 @@ export function claimOctet(prefix: string): number {
       // taken by another run: try the next one
     }
   }
-  throw new Error(`no free lab address range: ${STATE_ROOT} holds 230 claims; run \`npm run lab -- down\``);
+  throw new Error(`no free lab address range: ${STATE_ROOT} holds ${count} claims; run \`npm run lab -- down\``);
 }
 
 export function processStartTime(pid: number): string | undefined {

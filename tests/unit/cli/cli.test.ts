@@ -102,10 +102,16 @@ describe('burrow CLI', () => {
     expect(badDns.code).toBe(1);
   });
 
-  it('says plainly what is not built yet', async () => {
+  it('compare --json lists every network with its sourced facts and no number before anything is measured', async () => {
     const { code, stdout } = await burrow('compare', '--json');
-    expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'not_implemented' } });
+    expect(code).toBe(0);
+    const rows = (JSON.parse(stdout) as { rows: Array<{ network: string; facts: Record<string, { text: string; source?: string }>; measured: Record<string, unknown> }> }).rows;
+    expect(rows.map((row) => row.network)).toEqual(['none', 'wireguard', 'tor', 'nym', 'dvpn']);
+    for (const row of rows) {
+      expect(Object.keys(row.facts).length).toBeGreaterThan(5);
+      expect(Object.values(row.measured).every((value) => value === null)).toBe(true);
+    }
+    expect(rows.find((row) => row.network === 'tor')?.facts.censorship?.source).toMatch(/^https:\/\//);
   });
 
   it('fails with exit code 3 and a JSON error when no host runs', async () => {
