@@ -86,17 +86,48 @@ describe.skipIf(!isRoot)('Tor through Burrow, system-wide (needs root: network n
   });
 
   it('DNS goes through tor’s DNSPort: the ISP resolver sees nothing, leakd sees the exit’s resolver', async () => {
+    // The system resolver is the one address the policy sends to DNSPort.
+    expect(burrow.resolvConf()).toMatch(/^nameserver 127\.0\.0\.1$/m);
+    expect(burrow.resolvConf()).not.toContain(lab.addresses.ispResolver);
     const name = await freshLeakName(lab);
     const reply = await plainCurl(`http://${name}/json`);
     expect(reply.code).toBe(0);
     expect(JSON.parse(reply.stdout)).toMatchObject({ ip: lab.addresses.tor.exit });
     expect(await resolversOf(lab, name)).toEqual([lab.addresses.publicResolver]);
-    // A program asking the ISP's resolver by address is answered by tor too, never by the ISP.
-    const sneaky = await freshLeakName(lab);
-    await asNobody(['dig', '+short', '+time=3', '+tries=1', `@${lab.addresses.ispResolver}`, sneaky]);
-    const names = new Set([name, sneaky, ...Array.from({ length: 6 }, (_, i) => `eager${i + 1}.${lab.leakd.zone}`)]);
+    // Plain resolution through the system resolver, as any program does it (getaddrinfo), answers through Tor.
+    const plain = await freshLeakName(lab);
+    const looked = await asNobody(['getent', 'ahostsv4', plain]);
+    expect(looked.code).toBe(0);
+    expect(looked.stdout).toMatch(/^\d+\.\d+\.\d+\.\d+\s/);
+    expect(await resolversOf(lab, plain)).toEqual([lab.addresses.publicResolver]);
+    const names = new Set([name, plain, ...Array.from({ length: 6 }, (_, i) => `eager${i + 1}.${lab.leakd.zone}`)]);
     expect(lab.resolverQueries('isp').filter((q) => names.has(q.name))).toEqual([]);
-    expect((await resolversOf(lab, sneaky)).every((ip) => ip === lab.addresses.publicResolver)).toBe(true);
+  });
+
+  it('a program asking the ISP’s resolver by address fails (UDP and TCP): not answered, not even by tor; nothing leaves', async () => {
+    const watch = await capture();
+    const [sneaky, viaTcp, toOther, fresh] = await Promise.all([freshLeakName(lab), freshLeakName(lab), freshLeakName(lab), freshLeakName(lab)]);
+    const started = Date.now();
+    const udp = await asNobody(['dig', '+time=3', '+tries=1', `@${lab.addresses.ispResolver}`, sneaky]);
+    expect(udp.code).not.toBe(0);
+    expect(udp.stdout).not.toMatch(/ANSWER SECTION/);
+    // Refused, so it fails at once instead of waiting out its 3 s.
+    expect(Date.now() - started).toBeLessThan(2500);
+    const tcp = await asNobody(['dig', '+tcp', '+time=3', '+tries=1', `@${lab.addresses.ispResolver}`, viaTcp]);
+    expect(tcp.code).not.toBe(0);
+    expect(tcp.stdout).not.toMatch(/ANSWER SECTION/);
+    // Another resolver on the internet, by address: refused too.
+    const other = await asNobody(['dig', '+time=3', '+tries=1', `@${lab.addresses.publicResolver}`, toOther]);
+    expect(other.code).not.toBe(0);
+    expect(strays(await watch.stop())).toEqual([]);
+    const asked = [sneaky, viaTcp, toOther];
+    expect(lab.resolverQueries('isp').filter((q) => asked.includes(q.name))).toEqual([]);
+    for (const name of asked) expect(await resolversOf(lab, name)).toEqual([]);
+    // The system resolver still answers, through Tor.
+    const plain = await asNobody(['dig', '+short', '+time=5', '+tries=1', fresh]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout.trim()).not.toBe('');
+    expect(await resolversOf(lab, fresh)).toEqual([lab.addresses.publicResolver]);
   });
 
   it('UDP, ICMP and IPv6 are refused', async () => {
@@ -167,5 +198,10 @@ describe.skipIf(!isRoot)('Tor through Burrow, system-wide (needs root: network n
     await waitFor('tor to stop', 10_000, () => (torPids().length === 0 ? true : undefined));
     const reply = await plainCurl(`${lab.leakd.url}/json`);
     expect(JSON.parse(reply.stdout)).toMatchObject({ ip: lab.addresses.client });
+    // The original resolv.conf is back, and the ISP resolver answers again.
+    expect(burrow.resolvConf()).toContain(`nameserver ${lab.addresses.ispResolver}`);
+    expect(burrow.resolvConf()).not.toMatch(/^nameserver 127\.0\.0\.1$/m);
+    const name = await freshLeakName(lab);
+    expect((await asNobody(['dig', '+short', '+time=3', '+tries=1', name])).stdout.trim()).not.toBe('');
   });
 });
