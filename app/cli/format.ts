@@ -43,7 +43,7 @@ export function formatSettings(settings: Settings): string {
     `lockdown    ${onOff(settings.lockdown)}`,
     `allowLan    ${onOff(settings.allowLan)}`,
     `dns         ${settings.dns.servers.join(', ') || "the tunnel's own"}`,
-    `leakServer  ${settings.leakServer.url || '(none set)'}`,
+    `leakServer  ${settings.leakServer.url || '(none set)'}${settings.leakServer.urlV6 ? `, IPv6 ${settings.leakServer.urlV6}` : ''}`,
   ].join('\n');
 }
 

@@ -20,7 +20,7 @@ Talking to a running host (all take --json and --control PATH)
                                connect (or switch) to a profile; waits until connected or failed
   disconnect                   disconnect (with lockdown on, traffic stays blocked)
   settings                     show the settings
-  settings set KEY=VALUE ...   killSwitch|lockdown|allowLan=on|off, dns=IP[,IP], leakServer=URL
+  settings set KEY=VALUE ...   killSwitch|lockdown|allowLan=on|off, dns=IP[,IP], leakServer=URL [leakServerV6=URL]
   leaktest [--tests a,b]       run the leak tests against the network that is up (killSwitch: only when named)
   compare [--facts]            privacy facts and measured speed, per network
   compare --measure [--profiles ID,ID] [--samples N] [--seconds N] [--method auto|http|iperf3]

@@ -24,9 +24,11 @@ export function parseSettingsAssignments(pairs: string[]): SettingsPatch {
     } else if (key === 'dns') {
       patch.dns = { servers: value ? value.split(',').map((server) => server.trim()) : [] };
     } else if (key === 'leakserver') {
-      patch.leakServer = { url: value };
+      patch.leakServer = { ...patch.leakServer, url: value };
+    } else if (key === 'leakserverv6') {
+      patch.leakServer = { ...patch.leakServer, urlV6: value };
     } else {
-      throw new UsageError(`Unknown setting "${rawKey}". Settings: killSwitch, lockdown, allowLan, dns, leakServer.`);
+      throw new UsageError(`Unknown setting "${rawKey}". Settings: killSwitch, lockdown, allowLan, dns, leakServer, leakServerV6.`);
     }
   }
   return patch;

@@ -15,7 +15,11 @@ export const SettingsSchema = z.object({
     servers: z.array(IpAddress).max(8),
   }),
   /** The leak-test server (burrow leakd) the leak tests ask; empty until the user names one they trust. */
-  leakServer: z.object({ url: z.string().max(2048) }),
+  leakServer: z.object({
+    url: z.string().max(2048),
+    /** The same server by an IPv6 address, so the IPv6 tests can reach it when `url` names an IPv4 address. */
+    urlV6: z.string().max(2048).optional(),
+  }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -25,7 +29,7 @@ export const SettingsPatchSchema = z
     lockdown: z.boolean(),
     allowLan: z.boolean(),
     dns: SettingsSchema.shape.dns,
-    leakServer: SettingsSchema.shape.leakServer,
+    leakServer: SettingsSchema.shape.leakServer.partial(),
   })
   .partial()
   .strict();

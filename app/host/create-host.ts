@@ -210,7 +210,8 @@ function buildHost(options: HostOptions): Host {
       return settledWithRules();
     },
     updateSettings: async (patch) => {
-      const next = SettingsSchema.parse({ ...settings, ...patch });
+      // leakServer is merged field by field: setting its IPv6 URL alone keeps the IPv4 one.
+      const next = SettingsSchema.parse({ ...settings, ...patch, leakServer: { ...settings.leakServer, ...patch.leakServer } });
       const lockdownChanged = next.lockdown !== settings.lockdown;
       settings = next;
       store.settings.save(settings);

@@ -30,6 +30,7 @@ export function createLeakHandler(deps: LeakHandlerDeps): CommandHandlers['runLe
       deps.log('info', `Running leak tests against ${run.context.network ?? 'no tunnel'}.`);
       const verdicts = await runLeakSuite({
         leakServerUrl: deps.settings().leakServer.url,
+        ...(deps.settings().leakServer.urlV6 ? { leakServerUrlV6: deps.settings().leakServer.urlV6 } : {}),
         context: run.context,
         ...(tests ? { tests } : {}),
         ...(run.socks5 ? { socks5: run.socks5 } : {}),

@@ -62,7 +62,7 @@ if (command.length > 0) {
     console.log(imported.code === 0 ? 'imported the lab VPN profile "Lab VPN"' : `could not import the lab VPN profile: ${imported.stdout}`);
   }
   if (lab.tor) writeFileSync(join(lab.dir, 'bridge-line.txt'), `${lab.tor.bridgeLine}\n`);
-  await cli('settings', 'set', `leakServer=${lab.leakd.url}`);
+  await cli('settings', 'set', `leakServer=${lab.leakd.url}`, `leakServerV6=${lab.leakd.urlV6}`);
   console.log(`\nBurrow runs in the lab's client namespace. Open the UI:\n\n  ${url}\n`);
   console.log(`CLI: ip netns exec ${lab.namespaces.client} node ${burrow} status --control ${control}`);
   console.log('Ctrl-C ends the demo and removes the lab.');
