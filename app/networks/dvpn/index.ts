@@ -5,6 +5,7 @@ import type { ProfileParser } from '../../host/profile-import.js';
 import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
 import type { NetworkDriver, StoredProfile } from '../../supervisor/driver.js';
 import { helperBinary, lazyHelperUser, systemRedirectOf, type ProxyNetworkDeps } from '../nym/index.js';
+import { withLocalResolver } from './local-resolver.js';
 import { DvpnDriver } from './driver.js';
 import { dvpnPolicySource } from './firewall-source.js';
 import { detectDvpnProfile, parseDvpnProfile } from './profile.js';
@@ -34,7 +35,7 @@ export function createDvpnNetwork(deps: ProxyNetworkDeps): DvpnNetwork {
           ...(deps.settings === undefined ? {} : { settings: deps.settings }),
           findMyst: () => helperBinary('myst', 'BURROW_MYST', env),
           helperUser: lazyHelperUser('myst', deps.dataDir, env),
-          systemRedirect: systemRedirectOf(deps),
+          systemRedirect: withLocalResolver(systemRedirectOf(deps), deps.netd),
         });
   const { settings, findProfile } = deps;
   const firewallSource =
