@@ -1,6 +1,7 @@
 export * from './client.js';
 export * from './commands.js';
 export * from './comparison.js';
+export * from './csp-nonce.js';
 export * from './dispatch.js';
 export * from './events.js';
 export * from './ipc.js';

@@ -10,8 +10,9 @@
 // - 'unsafe-inline' (fallback) when the page has no placeholder: without a nonce emotion's styles would all be
 //   refused and the UI would render unstyled. Inline styles cannot run script, and script-src stays 'self'.
 import { randomBytes } from 'node:crypto';
+import { NONCE_PLACEHOLDER } from '../../app/contract/csp-nonce.js';
 
-export const NONCE_PLACEHOLDER = '__BURROW_CSP_NONCE__';
+export { NONCE_PLACEHOLDER };
 
 export interface CspOptions {
   /** Per-response nonce for emotion's <style> elements; absent → 'unsafe-inline'. */

@@ -45,7 +45,7 @@ for (const entry of nodeEntries) {
 }
 
 if (!onlyNode) {
-  const vite = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'], {
+  const vite = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'resources/build/vite.renderer.config.ts'], {
     cwd: root,
     stdio: 'inherit',
   });
