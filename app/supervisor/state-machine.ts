@@ -37,6 +37,16 @@ function startConnecting(target: Target, now: string, attempt = 1): TunnelState 
   return { state: 'connecting', target, attempt, since: now };
 }
 
+/** Connect while a tunnel is up or coming up: the same target changes nothing; another goes through teardown. */
+function switchTo(state: Extract<TunnelState, { target: Target }>, target: Target): TunnelState {
+  return sameTarget(state.target, target) ? state : { state: 'disconnecting', target: state.target, then: 'reconnect', next: target };
+}
+
+/** A failure that retrying will not fix: tear down, then block (error{blocking}). */
+function tearDownFor(target: Target, cause: ErrorInfo): TunnelState {
+  return { state: 'disconnecting', target, then: 'block', cause };
+}
+
 function disconnected(policy: StatePolicy): TunnelState {
   return { state: 'disconnected', lockedDown: policy.lockdown };
 }
@@ -70,9 +80,7 @@ function nextState(state: TunnelState, event: SupervisorEvent, policy: StatePoli
     case 'connecting':
       switch (event.type) {
         case 'connect':
-          return sameTarget(state.target, event.target)
-            ? state
-            : { state: 'disconnecting', target: state.target, then: 'reconnect', next: event.target };
+          return switchTo(state, event.target);
         case 'disconnect':
           return { state: 'disconnecting', target: state.target, then: 'nothing' };
         case 'driverProgress':
@@ -80,9 +88,7 @@ function nextState(state: TunnelState, event: SupervisorEvent, policy: StatePoli
         case 'driverConnected':
           return { state: 'connected', target: state.target, since: event.now, details: event.details };
         case 'driverFailed':
-          return event.retry
-            ? startConnecting(state.target, event.now, state.attempt + 1)
-            : { state: 'disconnecting', target: state.target, then: 'block', cause: event.cause };
+          return event.retry ? startConnecting(state.target, event.now, state.attempt + 1) : tearDownFor(state.target, event.cause);
         case 'lockdownChanged':
           return state;
         default:
@@ -92,18 +98,14 @@ function nextState(state: TunnelState, event: SupervisorEvent, policy: StatePoli
     case 'connected':
       switch (event.type) {
         case 'connect':
-          return sameTarget(state.target, event.target)
-            ? state
-            : { state: 'disconnecting', target: state.target, then: 'reconnect', next: event.target };
+          return switchTo(state, event.target);
         case 'disconnect':
           return { state: 'disconnecting', target: state.target, then: 'nothing' };
         case 'driverConnected':
           // A refresh of the details (new circuit, new exit address).
           return { ...state, details: event.details };
         case 'driverFailed':
-          return event.retry
-            ? startConnecting(state.target, event.now)
-            : { state: 'disconnecting', target: state.target, then: 'block', cause: event.cause };
+          return event.retry ? startConnecting(state.target, event.now) : tearDownFor(state.target, event.cause);
         case 'lockdownChanged':
           return state;
         default:
