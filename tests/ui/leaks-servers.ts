@@ -2,8 +2,7 @@
 // standard port 3478 (the renderer asks STUN there, on the leak server's host). Stopped even on failure.
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
-import { BURROW_CLI, REPO_ROOT } from './support/host-process.js';
+import { BURROW_CLI, freePort, REPO_ROOT } from './support/host-process.js';
 
 export interface RunningLeakd {
   url: string;
@@ -24,21 +23,9 @@ async function freeUdpPort(): Promise<number> {
   });
 }
 
-async function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** In a private namespace leakd is also its resolver: DNS on 127.0.0.1:53, which its resolv.conf names. */
 export async function startLeakd(netns?: { wrap(argv: readonly string[]): string[] }): Promise<RunningLeakd> {
-  const httpPort = netns ? 8080 : await freeTcpPort();
+  const httpPort = netns ? 8080 : await freePort();
   const dnsPort = netns ? 53 : await freeUdpPort();
   const argv = [process.execPath, BURROW_CLI, 'leakd', '--http', `127.0.0.1:${httpPort}`, '--dns', `127.0.0.1:${dnsPort}`, '--stun', `127.0.0.1:${LEAKD_STUN_PORT}`, '--zone', 'leak.test', '--answer-a', '127.0.0.1'];
   const [command = '', ...args] = netns ? netns.wrap(argv) : argv;
