@@ -5,6 +5,12 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'crypto', 'dgram', 'dns'];
+// app/ as a whole: no UI and no other layer of the repo (repeated where a narrower block adds rules, since a
+// later block's no-restricted-imports replaces an earlier one's for the files it matches).
+const appPatterns = [
+  { group: ['electron', 'react', 'react-dom', '@mui/*', '@emotion/*'], message: 'app/ never imports electron or UI code.' },
+  { group: ['**/electron/**', '**/renderer/**', '**/native/**', '**/tests/**'], message: 'app/ imports nothing else of the repo.' },
+];
 const noNode = nodeBuiltins.map((name) => ({ group: [name], message: 'This layer runs in the browser too: no Node built-ins.' }));
 
 export default tseslint.config(
@@ -33,9 +39,19 @@ export default tseslint.config(
   {
     files: ['app/**/*.ts'],
     rules: {
+      'no-restricted-imports': ['error', { patterns: appPatterns }],
+    },
+  },
+  // The networks are below the host that composes them: never an arrow back up (ProfileParser is declared
+  // with the driver interface in app/supervisor/driver.ts; finding executables is app/networks/helper/).
+  // A network never reaches into a sibling's folder either: what two share lives in app/networks/helper/.
+  {
+    files: ['app/networks/**/*.ts'],
+    rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', 'react', 'react-dom', '@mui/*', '@emotion/*'], message: 'app/ never imports electron or UI code.' },
-        { group: ['**/electron/**', '**/renderer/**', '**/native/**', '**/tests/**'], message: 'app/ imports nothing else of the repo.' },
+        ...appPatterns,
+        { group: ['**/host/**', '**/cli/**'], message: 'app/networks/ never imports the host or the CLI that compose it.' },
+        { group: ['../nym/**', '../dvpn/**', '../tor/**', '../wireguard/**'], message: 'A network never imports a sibling network: put what they share in app/networks/helper/.' },
       ] }],
     },
   },

@@ -9,6 +9,8 @@ import { connectControl } from './control-client.js';
 import { formatComparison, formatMeasureResult, formatProgress } from './compare-output.js';
 import { formatProfiles, formatSettings, formatState, statusSummary } from './format.js';
 import { EXIT, printJson, reportError, UsageError } from './output.js';
+import { runDvpn, runNym } from './network-commands.js';
+import { formatProbe, formatSmart } from './probe-output.js';
 import { parseSettingsAssignments } from './settings-args.js';
 
 interface Invocation {
@@ -66,7 +68,8 @@ function measureRequest(values: Invocation['values']): CommandRequest<'measureAl
     ...(seconds === undefined ? {} : { throughputSeconds: seconds }),
     ...(method === undefined ? {} : { method }),
     ...(typeof values.iperf3 === 'string' ? { iperf3: values.iperf3 } : {}),
-    ...(values.baseline === true ? { baseline: true } : {}),
+    // "No tunnel" is measured by default; --no-baseline skips it (--baseline is kept for old scripts).
+    ...(values['no-baseline'] === true ? { baseline: false } : values.baseline === true ? { baseline: true } : {}),
     ...(values.leaks === true ? { leaks: true } : {}),
   };
 }
@@ -105,6 +108,15 @@ const runners: Record<string, Runner> = {
     throw new UsageError(`Unknown profile action "${action}". Use list, import or remove.`);
   },
   async connect({ client, positionals, values, json }) {
+    if (values.smart === true) {
+      if (positionals[0] !== undefined) throw new UsageError('connect --smart picks the profile itself; leave the profile out.');
+      const goal = values.goal;
+      if (goal !== undefined && goal !== 'fastest' && goal !== 'anonymous') throw new UsageError('--goal takes fastest or anonymous.');
+      const result = await client.smartConnect(goal === undefined ? {} : { goal });
+      if (json) printJson(result);
+      else process.stdout.write(`${formatSmart(result)}\n`);
+      return result.rung === undefined ? EXIT.failed : EXIT.ok;
+    }
     const state = await client.connect({ ...(positionals[0] ? { profile: positionals[0] } : {}), wait: values['no-wait'] !== true });
     if (state.state === 'error') {
       if (json) printJson({ error: state.cause, state });
@@ -168,6 +180,12 @@ const runners: Record<string, Runner> = {
     const logs = await client.getLogs(limit === undefined ? {} : { limit });
     return answer(json, logs, logs.map((entry) => `${entry.at} ${entry.level.padEnd(5)} [${entry.source}] ${entry.message}`).join('\n'));
   },
+  dvpn: runDvpn,
+  nym: runNym,
+  async probe({ client, positionals, json }) {
+    const result = await client.probe(positionals[0] === undefined ? {} : { profile: positionals[0] });
+    return answer(json, result, formatProbe(result.verdicts));
+  },
 };
 
 export function isClientCommand(name: string): boolean {
@@ -194,8 +212,14 @@ export async function runClientCommand(name: string, argv: string[]): Promise<nu
         method: { type: 'string' },
         iperf3: { type: 'string' },
         baseline: { type: 'boolean' },
+        'no-baseline': { type: 'boolean' },
         leaks: { type: 'boolean' },
         tests: { type: 'string' },
+        smart: { type: 'boolean' },
+        goal: { type: 'string' },
+        wait: { type: 'string' },
+        country: { type: 'string' },
+        keystore: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,

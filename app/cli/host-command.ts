@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { NetworkKindSchema } from '../domain/index.js';
 import { createHost } from '../host/create-host.js';
 import { defaultControlPath, startControlServer } from '../host/control-server.js';
 import { startWebServer, type WebServer } from '../host/web-server.js';
@@ -25,6 +26,8 @@ export async function runHost(argv: string[]): Promise<number> {
       web: { type: 'string' },
       netd: { type: 'string' },
       quiet: { type: 'boolean' },
+      // The demo's lab stand-ins (nym, dvpn): shown as such in the UI, never passed off as the real network.
+      'stand-in': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -32,9 +35,11 @@ export async function runHost(argv: string[]): Promise<number> {
   process.umask(0o077);
   const dataDir = resolveDataDir(values.data);
   const netdSocket = values.netd ?? findDefaultNetdSocket();
+  const standIns = (values['stand-in'] ?? []).flatMap((list) => list.split(',')).map((name) => NetworkKindSchema.parse(name.trim()));
   const host = await createHost({
     dataDir,
     ...(netdSocket ? { netdSocket } : {}),
+    ...(standIns.length > 0 ? { standIns } : {}),
     ...(values.quiet ? {} : { logMirror: (line: string) => process.stderr.write(`${line}\n`) }),
   });
   const control = await startControlServer(values.control ?? defaultControlPath(), host.handlers, (level, message) =>

@@ -1,10 +1,8 @@
-// `burrow`: the command line. Subcommands either run a long-lived process (host, leakd) or talk to a
-// running host over its control socket.
-import { runLeakdCli } from '../leakd/cli.js';
-import { runClientCommand, isClientCommand } from './client-commands.js';
+// `burrow`: the command line. Subcommands either run a long-lived process (host, leakd, netd) or talk to a
+// running host over its control socket. Each kind is imported only when it is asked for: a client
+// command (`burrow connect`) never evaluates the host, the store, the networks or better-sqlite3, and
+// `burrow netd` never evaluates anything but the launcher — start-up is most of what a short command costs.
 import { HELP } from './help.js';
-import { runHost } from './host-command.js';
-import { runNetd } from './netd-command.js';
 import { EXIT, reportError } from './output.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -18,16 +16,21 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    if (command === 'host') return await runHost(rest);
-    if (command === 'netd') return await runNetd(rest);
+    if (command === 'host') return await (await import('./host-command.js')).runHost(rest);
+    if (command === 'netd') {
+      // netd runs on in this process and sets the exit code itself when it stops.
+      await (await import('./netd-command.js')).runNetd(rest);
+      return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    }
     if (command === 'leakd') {
-      await runLeakdCli(rest);
+      await (await import('../leakd/cli.js')).runLeakdCli(rest);
       return EXIT.ok;
     }
   } catch (error) {
     return reportError(error, rest.includes('--json'));
   }
-  if (isClientCommand(command)) return runClientCommand(command, rest);
+  const client = await import('./client-commands.js');
+  if (client.isClientCommand(command)) return client.runClientCommand(command, rest);
   process.stderr.write(`burrow: unknown command "${command}".\n\n${HELP}`);
   return EXIT.usage;
 }

@@ -2,7 +2,7 @@
 import type { SettingsPatch } from '../domain/index.js';
 import { UsageError } from './output.js';
 
-const BOOLEAN_KEYS = { killswitch: 'killSwitch', lockdown: 'lockdown', allowlan: 'allowLan' } as const;
+const BOOLEAN_KEYS = { killswitch: 'killSwitch', lockdown: 'lockdown', allowlan: 'allowLan', autostart: 'autostart' } as const;
 
 function parseBoolean(key: string, value: string): boolean {
   if (/^(on|true|yes|1)$/i.test(value)) return true;
@@ -28,7 +28,7 @@ export function parseSettingsAssignments(pairs: string[]): SettingsPatch {
     } else if (key === 'leakserverv6') {
       patch.leakServer = { ...patch.leakServer, urlV6: value };
     } else {
-      throw new UsageError(`Unknown setting "${rawKey}". Settings: killSwitch, lockdown, allowLan, dns, leakServer, leakServerV6.`);
+      throw new UsageError(`Unknown setting "${rawKey}". Settings: killSwitch, lockdown, allowLan, autostart, dns, leakServer, leakServerV6.`);
     }
   }
   return patch;

@@ -18,7 +18,18 @@ import {
   TunnelStateSchema,
 } from '../domain/index.js';
 import { ComparisonSchema, MeasureAllRequestSchema, MeasureAllResultSchema } from './comparison.js';
-import { DvpnNodesRequestSchema, DvpnNodesSchema } from './dvpn.js';
+import {
+  DvpnIdentityRequestSchema,
+  DvpnIdentitySchema,
+  DvpnNodesRequestSchema,
+  DvpnNodesSchema,
+  ImportDvpnIdentityRequestSchema,
+  ImportDvpnIdentityResultSchema,
+  RegisterDvpnRequestSchema,
+  RegisterDvpnResultSchema,
+} from './dvpn.js';
+import { NymSettingsRequestSchema, NymSettingsSchema, UpdateProfileRequestSchema } from './profile-settings.js';
+import { ProbeRequestSchema, ProbeResultSchema, SmartConnectRequestSchema, SmartConnectResultSchema } from './probe.js';
 import { SnapshotSchema } from './snapshot.js';
 
 /** Imported profile files are small; anything larger is not a profile. */
@@ -97,6 +108,41 @@ export const commands = {
     DvpnNodesRequestSchema,
     DvpnNodesSchema,
     'dVPN (Mysterium): the identity\'s registration and balance, and the nodes on offer (country, price, quality) for the node picker.',
+  ),
+  dvpnIdentity: command(
+    DvpnIdentityRequestSchema,
+    DvpnIdentitySchema,
+    'dVPN (Mysterium): the profile\'s identity, its registration state and balance, and what to do next (register, top up).',
+  ),
+  registerDvpnIdentity: command(
+    RegisterDvpnRequestSchema,
+    RegisterDvpnResultSchema,
+    'dVPN (Mysterium): the free registration of the profile\'s identity (eligibility, then register over TequilAPI); progress is pushed as dvpnRegistration events. Burrow never pays.',
+  ),
+  importDvpnIdentity: command(
+    ImportDvpnIdentityRequestSchema,
+    ImportDvpnIdentityResultSchema,
+    'dVPN (Mysterium): use your own identity: its keystore file goes into myst\'s keystore (POST /identities-import) and the profile names it from then on.',
+  ),
+  updateProfile: command(
+    UpdateProfileRequestSchema,
+    ProfileSummarySchema,
+    'Change a profile\'s own settings: the dVPN node (or country), the Nym mixing delay and cover traffic. Applies at the next connect.',
+  ),
+  nymSettings: command(
+    NymSettingsRequestSchema,
+    NymSettingsSchema,
+    'Nym: the profile\'s mixing delay and cover traffic, with their stated cost and what Burrow measured through it.',
+  ),
+  probe: command(
+    ProbeRequestSchema,
+    ProbeResultSchema,
+    'Reachability probe: is each profile\'s WireGuard handshake answered, are its bridges reachable, how far does a fresh Tor bootstrap get? A plain verdict with evidence per path (runs outside any tunnel; refused while connected or locked down).',
+  ),
+  smartConnect: command(
+    SmartConnectRequestSchema,
+    SmartConnectResultSchema,
+    'Smart connect: walk the ladder for the goal (WireGuard → … → Tor → Tor over obfs4 → Nym) through the kill switch, one rung at a time, starting at what worked on this network.',
   ),
 } as const;
 

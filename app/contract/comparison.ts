@@ -4,6 +4,16 @@ import { MEASUREMENT_KINDS, MeasurementSchema, NetworkKindSchema, ProfileIdSchem
 
 export const FactSchema = z.object({ text: z.string(), source: z.string().optional() });
 
+/** Measured on the network the person is on now (Smart connect's attempts): does this network get out here? */
+export const GetsThroughSchema = z.object({
+  verdict: z.enum(['yes', 'no', 'untested']),
+  /** What a person reads: "Yes, with WireGuard over Shadowsocks (WireGuard blocked)". */
+  text: z.string(),
+  /** When the outcome shown was measured. */
+  at: z.iso.datetime().nullable(),
+});
+export type GetsThrough = z.infer<typeof GetsThroughSchema>;
+
 export const ComparisonRowSchema = z.object({
   network: z.union([NetworkKindSchema, z.literal('none')]),
   label: z.string(),
@@ -27,6 +37,7 @@ export const ComparisonRowSchema = z.object({
     .object({ passed: z.number().int(), leaked: z.number().int(), notTested: z.number().int(), ranAt: z.iso.datetime() })
     .nullable()
     .optional(),
+  getsThrough: GetsThroughSchema.optional(),
 });
 export type ComparisonRow = z.infer<typeof ComparisonRowSchema>;
 

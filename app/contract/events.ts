@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LeakVerdictSchema, LogEntrySchema, ProfileSummarySchema, SettingsSchema, TunnelStateSchema } from '../domain/index.js';
 import { MeasureProgressSchema } from './comparison.js';
+import { DvpnRegistrationProgressSchema } from './dvpn.js';
 
 export const events = {
   state: TunnelStateSchema,
@@ -11,6 +12,8 @@ export const events = {
   log: LogEntrySchema,
   /** While Measure all runs: which profile, which phase. */
   measureProgress: MeasureProgressSchema,
+  /** While a dVPN identity's registration runs: which step, and the state myst reports. */
+  dvpnRegistration: DvpnRegistrationProgressSchema,
 } as const;
 
 export type Events = typeof events;

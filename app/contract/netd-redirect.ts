@@ -4,9 +4,10 @@
 // the same proxy. The host names only the proxy's port on 127.0.0.1 and the resolver; netd picks the
 // listening ports, the config and the user redsocks runs as.
 import { z } from 'zod';
+import { SYSTEM_PORTS } from './system-wide.js';
 
 /** redsocks' and the DNS stub's ports on 127.0.0.1, which the firewall policies redirect to. */
-export const REDIRECT_PORTS = { redirectPort: 12345, dnsStubPort: 5533 } as const;
+export const REDIRECT_PORTS = { redirectPort: SYSTEM_PORTS.redirectPort, dnsStubPort: SYSTEM_PORTS.dnsStubPort } as const;
 
 const Ip = z.union([z.ipv4(), z.ipv6()]);
 

@@ -3,9 +3,10 @@
 // options, a *hashed* control password); netd adds every privileged line (User, directories, ports,
 // transport programs) on its own, so no request can make tor run a program or write a file as root.
 import { z } from 'zod';
+import { SYSTEM_PORTS } from './system-wide.js';
 
 /** The ports system-wide tor listens on (127.0.0.1), which the firewall's tor-system policy redirects to. */
-export const TOR_SYSTEM_PORTS = { transPort: 9040, dnsPort: 9053 } as const;
+export const TOR_SYSTEM_PORTS = { transPort: SYSTEM_PORTS.torTransPort, dnsPort: SYSTEM_PORTS.torDnsPort } as const;
 
 /** The torrc options a Tor profile may carry (app/networks/tor/profile-options.ts checks their values). */
 export const TOR_PROFILE_OPTION_NAMES = [

@@ -6,17 +6,33 @@
 // netd validates it with app/firewall's own schema (the one layer exception netd has, see eslint.config.js).
 import { z } from 'zod';
 import { ErrorInfoSchema } from '../domain/index.js';
+import { netdObfsCommands } from './netd-obfs.js';
+import { netdPauseCommands } from './netd-pause.js';
 import { netdRedirectCommands } from './netd-redirect.js';
 import { netdTorCommands } from './netd-tor.js';
 
+export * from './netd-obfs.js';
+export * from './netd-pause.js';
 export * from './netd-redirect.js';
 export * from './netd-tor.js';
+export * from './system-wide.js';
 
 export const NETD_PROTOCOL_VERSION = 1;
 /** netd's requests are small (a policy, a tunnel); anything larger is refused before it is parsed. */
 export const MAX_NETD_MESSAGE_BYTES = 64 * 1024;
-/** wg-quick's choice, which the lab's recipe uses too: the tunnel's fwmark and its routing table. */
-export const DEFAULT_WG_FWMARK = 51820;
+/**
+ * Burrow's own fwmark for its tunnel's socket ("bu", the same number as its routing table, as wg-quick pairs
+ * them). Not wg-quick's and NetworkManager's default 51820: a wg-quick tunnel next to Burrow's would share
+ * the mark, and each one's `not fwmark` rule would let the other's packets skip its tunnel.
+ */
+export const BURROW_WG_FWMARK = 0x6275;
+/** Burrow's routing table for a tunnel with a default route (not wg-quick's 51820). */
+export const BURROW_WG_TABLE = 0x6275;
+/**
+ * What one tunnel may carry, agreed end to end: the profile parser refuses more at import, the firewall's
+ * tunnel policy and netd's wgUp accept exactly this much, so a profile that imports can always be applied.
+ */
+export const WG_LIMITS = { addresses: 8, peers: 16, allowedIpsPerPeer: 64 } as const;
 
 /** Only interfaces netd creates: a request can never name eth0, lo or someone else's tunnel. */
 export const NetdInterfaceNameSchema = z
@@ -43,7 +59,7 @@ export const WgPeerRequestSchema = z.strictObject({
   presharedKey: Base64Key.optional(),
   /** Resolved by the host: netd never looks a name up (a resolver on the LAN could steer it). */
   endpoint: z.strictObject({ ip: Ip, port: Port }),
-  allowedIps: z.array(Cidr).min(1).max(64),
+  allowedIps: z.array(Cidr).min(1).max(WG_LIMITS.allowedIpsPerPeer),
   persistentKeepalive: z.number().int().min(1).max(65_535).optional(),
 });
 
@@ -54,8 +70,8 @@ export const WgUpRequestSchema = z.strictObject({
   /** The tunnel socket's mark, also used as the number of the tunnel's routing table (as wg-quick does). */
   fwmark: MarkAndTable,
   mtu: z.number().int().min(1280).max(9000),
-  addresses: z.array(Cidr).min(1).max(16),
-  peers: z.array(WgPeerRequestSchema).min(1).max(16),
+  addresses: z.array(Cidr).min(1).max(WG_LIMITS.addresses),
+  peers: z.array(WgPeerRequestSchema).min(1).max(WG_LIMITS.peers),
 });
 export type WgUpRequest = z.infer<typeof WgUpRequestSchema>;
 
@@ -87,6 +103,15 @@ export const FirewallStatusSchema = z.object({
   policyKind: z.string(),
   chains: z.record(z.string(), z.object({ policy: z.string().optional(), rules: z.number().int() })),
   counters: z.record(z.string(), z.object({ packets: z.number(), bytes: z.number() })),
+  /** netd's watch on its own table (absent until it first had to act): how often it put the table back. */
+  watch: z
+    .object({
+      repairs: z.number().int().nonnegative(),
+      /** True while the last repair failed: the table is not as meant and netd could not put it back. */
+      broken: z.boolean(),
+      lastProblem: z.string().nullable(),
+    })
+    .optional(),
 });
 export type FirewallStatus = z.infer<typeof FirewallStatusSchema>;
 
@@ -141,6 +166,8 @@ export const netdCommands = {
   wgResume: netdCommand(z.strictObject({ ifname: NetdInterfaceNameSchema }), WgPauseResultSchema, 'Put back what wgPause lifted and let wireguard-go run again.'),
   ...netdTorCommands,
   ...netdRedirectCommands,
+  ...netdPauseCommands,
+  ...netdObfsCommands,
 } as const;
 
 export type NetdCommands = typeof netdCommands;
@@ -165,3 +192,10 @@ export const NetdResponseEnvelopeSchema = z.union([
   z.object({ id: z.number().int().nonnegative().nullable(), ok: z.literal(false), error: ErrorInfoSchema }),
 ]);
 export type NetdResponseEnvelope = z.infer<typeof NetdResponseEnvelopeSchema>;
+
+/**
+ * Evidence on a netd_unavailable that may mend itself: no socket, a refused or dropped connection — what a
+ * host sees while systemd restarts netd. An attempt that fails so is retried (app/supervisor/backoff.ts);
+ * an answer that is not netd's protocol is not.
+ */
+export const NETD_AWAY = { netd: 'away' } as const;

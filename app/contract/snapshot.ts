@@ -17,6 +17,8 @@ export const NetworkAvailabilitySchema = z.object({
   available: z.boolean(),
   /** Why not, in a sentence, when unavailable. */
   reason: z.string().optional(),
+  /** Set when this network runs against a lab stand-in (the demo), not the real network: what that means, in a sentence. */
+  standIn: z.string().optional(),
 });
 export type NetworkAvailability = z.infer<typeof NetworkAvailabilitySchema>;
 

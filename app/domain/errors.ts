@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'handshake_timeout',
   'blocked_by_censor',
   'netd_unavailable',
+  /** The kill switch's rules for a state could not be put in place or verified: that state's work never starts. */
+  'firewall_failed',
   'store_error',
   'timeout',
   'cancelled',

@@ -20,6 +20,11 @@ export const SettingsSchema = z.object({
     /** The same server by an IPv6 address, so the IPv6 tests can reach it when `url` names an IPv4 address. */
     urlV6: z.string().max(2048).optional(),
   }),
+  /**
+   * Start the desktop app in the tray when the person logs in. Stored here like every setting; the desktop
+   * shell writes or removes ~/.config/autostart/burrow.desktop to match (a headless host has no session).
+   */
+  autostart: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -30,6 +35,7 @@ export const SettingsPatchSchema = z
     allowLan: z.boolean(),
     dns: SettingsSchema.shape.dns,
     leakServer: SettingsSchema.shape.leakServer.partial(),
+    autostart: z.boolean(),
   })
   .partial()
   .strict();
@@ -41,4 +47,5 @@ export const DEFAULT_SETTINGS: Settings = {
   allowLan: false,
   dns: { servers: [] },
   leakServer: { url: '' },
+  autostart: false,
 };

@@ -2,7 +2,7 @@
 // Keeping the model lets the verifier compare what nft reports against what was meant, chain by chain.
 import { COUNTERS, TABLE_FAMILY, TABLE_NAME } from './ranges.js';
 
-export type ChainHook = 'output' | 'input' | 'forward';
+export type ChainHook = 'output' | 'input' | 'forward' | 'postrouting';
 
 export interface ChainModel {
   name: string;
@@ -24,6 +24,11 @@ const NAT_PRIORITY = -100;
 
 export function filterChain(hook: ChainHook, rules: string[]): ChainModel {
   return { name: hook, type: 'filter', hook, priority: FILTER_PRIORITY, policy: 'drop', rules };
+}
+
+/** Runs after every reroute: the last look at the interface a packet really leaves by (policy accept). */
+export function postroutingChain(rules: string[]): ChainModel {
+  return { name: 'postrouting', type: 'filter', hook: 'postrouting', priority: FILTER_PRIORITY, policy: 'accept', rules };
 }
 
 export function natOutputChain(rules: string[]): ChainModel {

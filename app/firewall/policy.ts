@@ -2,6 +2,7 @@
 // ruleset text, because that text is run as root: names, addresses and numbers only, nothing free-form.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { WG_LIMITS } from '../contract/netd.js';
 import { BurrowError } from '../domain/errors.js';
 import { isLanAddress } from './ranges.js';
 
@@ -35,7 +36,7 @@ export const TunnelPolicySchema = z
     kind: z.literal('tunnel'),
     tunnelInterface: InterfaceName,
     /** The server(s) the tunnel's own socket talks to; only packets carrying `fwmark` may reach them. */
-    endpoints: z.array(EndpointSchema).min(1).max(16),
+    endpoints: z.array(EndpointSchema).min(1).max(WG_LIMITS.peers),
     fwmark: z.number().int().min(1).max(0xffff_ffff),
     /** Resolvers reached through the tunnel; port 53 anywhere else is refused. */
     dnsServers: z.array(IpAddress).max(8),
@@ -46,7 +47,12 @@ export const TunnelPolicySchema = z
     /** 'none' while connecting: the interface exists but carries nothing until the handshake is done. */
     tunnelTraffic: z.enum(['all', 'none']).optional(),
     /** The tunnel's own addresses: packets for them arriving on another interface are dropped (CVE-2019-14899). */
-    tunnelAddresses: z.array(IpAddress).max(8).optional(),
+    tunnelAddresses: z.array(IpAddress).max(WG_LIMITS.addresses).optional(),
+    /**
+     * WireGuard over an obfuscating transport: the endpoints are the helper's port on loopback, and only the
+     * helper's uid may reach the transport server, at exactly this address, protocol and port.
+     */
+    transport: z.strictObject({ uid: Uid, ip: IpAddress, port: Port, proto: Protocol }).optional(),
   })
   .refine((policy) => policy.allowLan || (policy.lanDnsServers ?? []).length === 0, {
     message: 'lanDnsServers needs allowLan',

@@ -54,8 +54,17 @@ export function dnsTo(ip: string, viaInterface?: string): string {
   return `${via}${family(ip)} daddr ${ip} meta l4proto { tcp, udp } th dport 53 accept`;
 }
 
+/**
+ * DNS over TLS (853) to the LAN is DNS all the same: "allow LAN" must not mean "ask the router's resolver"
+ * (issue 12 item 10). Placed right before the LAN exception, so DoT through a tunnel is unaffected.
+ */
+function lanDotBlock(): string {
+  return `meta l4proto { tcp, udp } th dport 853 counter name "${COUNTERS.blockedDns}" ${REJECT}`;
+}
+
 export function lanOut(): string[] {
   return [
+    lanDotBlock(),
     `ip daddr ${set([...LAN_NETS_V4, ...LAN_MULTICAST_V4])} accept`,
     `ip6 daddr ${set([...LAN_NETS_V6, ...LAN_MULTICAST_V6])} accept`,
   ];
@@ -65,8 +74,16 @@ export function lanIn(): string[] {
   return [`ip saddr ${set(LAN_NETS_V4)} accept`, `ip6 saddr ${set(LAN_NETS_V6)} accept`];
 }
 
+/**
+ * LAN to LAN only (issue 12 item 4): a container or VM on a private bridge may talk to the LAN, never
+ * through it to the internet. Matching the source alone let Docker/libvirt guests out in blocking states.
+ */
 export function lanForward(): string[] {
-  return [...lanOut(), ...lanIn()];
+  return [
+    lanDotBlock(),
+    `ip saddr ${set(LAN_NETS_V4)} ip daddr ${set([...LAN_NETS_V4, ...LAN_MULTICAST_V4])} accept`,
+    `ip6 saddr ${set(LAN_NETS_V6)} ip6 daddr ${set([...LAN_NETS_V6, ...LAN_MULTICAST_V6])} accept`,
+  ];
 }
 
 /** For nat chains: LAN destinations leave as they are instead of being redirected into a proxy. */

@@ -1,8 +1,9 @@
 // Whole-system proxying: every other uid's TCP is redirected into a local proxy port and its DNS into a
 // local resolver; only the proxy's own uid leaves the machine. Tor (shared/LAB.md "System-wide Tor", 8 of 8
 // checks) and the SOCKS/HTTP-CONNECT clients behind redsocks (Nym, dVPN) share this shape.
-import { filterChain, natOutputChain, ALL_COUNTERS, type TableModel } from './model.js';
+import { filterChain, natOutputChain, postroutingChain, ALL_COUNTERS, type TableModel } from './model.js';
 import type { SocksRedirectPolicy, TorSystemPolicy } from './policy.js';
+import { COUNTERS } from './ranges.js';
 import {
   blockDns,
   dropIn,
@@ -37,6 +38,8 @@ interface Redirect {
 
 /** The address netd writes into resolv.conf for system-wide Tor; the nat chain sends it to tor's DNSPort. */
 export const TOR_SYSTEM_RESOLVER = '127.0.0.1';
+/** systemd-resolved's stub listener, which resolv.conf names on resolved desktops (Debian, Ubuntu). */
+const RESOLVED_STUB = '127.0.0.53';
 
 export function torSystemTable(policy: TorSystemPolicy): TableModel {
   return redirectTable({
@@ -72,8 +75,10 @@ function redirectTable(redirect: Redirect): TableModel {
   const dnsAny = 'meta l4proto { tcp, udp } th dport 53';
   const nat = [
     `meta skuid ${redirect.exemptUid} return`,
-    // Before the loopback returns: the system resolver is a loopback address.
-    ...(resolver === undefined ? [] : [`ip daddr ${resolver} ${dnsAny} redirect to :${redirect.dnsPort}`]),
+    // Before the loopback returns: the system resolver is a loopback address. systemd-resolved's stub
+    // (127.0.0.53, what resolv.conf names on a resolved desktop) goes to the same place; refused as
+    // "another resolver", it made every lookup fail (found by the VM suite's system-wide Tor).
+    ...(resolver === undefined ? [] : [`ip daddr { ${resolver}, ${RESOLVED_STUB} } ${dnsAny} redirect to :${redirect.dnsPort}`]),
     'ip daddr 127.0.0.0/8 return',
     'oifname "lo" return',
     // The proxies listen on 127.0.0.1 only; IPv6 is refused by the filter chain below instead.
@@ -92,7 +97,7 @@ function redirectTable(redirect: Redirect): TableModel {
   const output =
     resolver === undefined
       ? [...loopbackOut(), ...redirect.exemptRules, ...redirected, ...linkOut(), ...blockDns()]
-      : // Port 53 that was not redirected is refused even on loopback (127.0.0.53, ::1): no other resolver.
+      : // Port 53 that was not redirected is refused even on loopback (127.0.0.54, ::1): no other resolver.
         [...redirect.exemptRules, ...redirected, ...blockDns(), ...loopbackOut(), ...linkOut()];
   output.push(
     ...(lan ? lanOut() : []),
@@ -109,8 +114,23 @@ function redirectTable(redirect: Redirect): TableModel {
   ];
   // Forwarded traffic (containers, VMs) cannot be proxied by a local redirect: it is refused, not leaked.
   const forward = [...blockDns(), ...(lan ? lanForward() : []), ...rejectForward()];
+  // A socket bound to the physical interface (SO_BINDTODEVICE: `curl --interface eth0`, some VPN-unaware
+  // daemons) keeps that interface when the nat chain redirects it, and the output chain, which still sees
+  // the old interface, accepts it by its new destination: its SYN left the NIC addressed to 127.0.0.1, with
+  // the person's own address as source (the reliability suite's wire saw it, issue 12 item 11). Only
+  // postrouting sees the interface a packet really leaves by: a loopback destination never leaves by another.
+  const postrouting = [
+    `oifname != "lo" ip daddr 127.0.0.0/8 counter name "${COUNTERS.blockedOut}" drop`,
+    `oifname != "lo" ip6 daddr ::1 counter name "${COUNTERS.blockedOut}" drop`,
+  ];
   return {
     counters: ALL_COUNTERS,
-    chains: [natOutputChain(nat), filterChain('output', output), filterChain('input', input), filterChain('forward', forward)],
+    chains: [
+      natOutputChain(nat),
+      filterChain('output', output),
+      filterChain('input', input),
+      filterChain('forward', forward),
+      postroutingChain(postrouting),
+    ],
   };
 }

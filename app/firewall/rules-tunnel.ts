@@ -44,6 +44,7 @@ export function tunnelTable(policy: TunnelPolicy): TableModel {
     ...loopbackOut(),
     // Before the DNS block, so a server listening on port 53 still works.
     ...policy.endpoints.map((endpoint) => endpointOut(endpoint, policy.fwmark)),
+    ...(policy.transport === undefined ? [] : [transportOut(policy.transport)]),
     ...linkOut(),
     ...(carry ? policy.dnsServers.map((ip) => dnsTo(ip, tun)) : []),
     ...(lan ? (policy.lanDnsServers ?? []).map((ip) => dnsTo(ip)) : []),
@@ -56,6 +57,7 @@ export function tunnelTable(policy: TunnelPolicy): TableModel {
   const input = [
     ...loopbackIn(),
     ...policy.endpoints.map(endpointIn),
+    ...(policy.transport === undefined ? [] : [endpointIn({ ip: policy.transport.ip, port: policy.transport.port, proto: policy.transport.proto })]),
     ...(carry ? [`iifname "${tun}"${onlyV4} accept`] : []),
     // CVE-2019-14899: someone on the LAN probing the tunnel address through the physical interface. After
     // the tunnel's own accept, so only packets that did not come through the tunnel are dropped.
@@ -79,6 +81,11 @@ export function tunnelTable(policy: TunnelPolicy): TableModel {
 /** Only the tunnel's own socket carries the mark, so no other program can reach the server around the tunnel. */
 function endpointOut(endpoint: FirewallEndpoint, fwmark: number): string {
   return `meta mark ${hex32(fwmark)} ${family(endpoint.ip)} daddr ${endpoint.ip} ${endpoint.proto} dport ${endpoint.port} accept`;
+}
+
+/** The transport helper's one way out: its own uid, to the transport server's address, protocol and port. */
+function transportOut(t: NonNullable<TunnelPolicy['transport']>): string {
+  return `meta skuid ${t.uid} ${family(t.ip)} daddr ${t.ip} ${t.proto} dport ${t.port} accept`;
 }
 
 function endpointIn(endpoint: FirewallEndpoint): string {

@@ -1,7 +1,7 @@
 // The control socket: the contract as JSON lines on a Unix socket private to the user (dir 0700,
 // socket 0600). Responses and events share the stream; a garbage or oversized line gets a clear error,
 // the connection (for oversized input) is closed, and the host keeps running.
-import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { BurrowError } from '../domain/index.js';
@@ -14,6 +14,30 @@ export function defaultControlPath(env: NodeJS.ProcessEnv = process.env): string
   if (env.BURROW_CONTROL) return env.BURROW_CONTROL;
   const runtime = env.XDG_RUNTIME_DIR && env.XDG_RUNTIME_DIR.startsWith('/') ? env.XDG_RUNTIME_DIR : `/tmp/burrow-${process.getuid?.() ?? 0}`;
   return join(runtime, 'burrow', 'host.sock');
+}
+
+/**
+ * The socket's directory and every one above it must be ours or root's, and nobody else may write to one
+ * (a root-owned sticky dir like /tmp excepted): `/tmp/burrow-<uid>` may have been made by someone else
+ * first, to read or replace the socket. Refuses with a reason rather than trusting it.
+ */
+export function checkPrivateDir(dir: string, uid = process.getuid?.() ?? 0): void {
+  let current = dir;
+  for (;;) {
+    const stat = lstatSync(current);
+    const refuse = (why: string): never => {
+      throw new BurrowError('conflict', `Burrow will not put its control socket under ${dir}: ${current} ${why}. Remove it or set XDG_RUNTIME_DIR.`);
+    };
+    if (stat.isSymbolicLink()) refuse('is a symbolic link');
+    if (!stat.isDirectory()) refuse('is not a directory');
+    if (stat.uid !== uid && stat.uid !== 0) refuse(`belongs to uid ${stat.uid}`);
+    const othersWrite = (stat.mode & 0o022) !== 0;
+    const sticky = (stat.mode & 0o1000) !== 0;
+    if (othersWrite && !(stat.uid === 0 && sticky)) refuse('can be written by other users');
+    const parent = dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
 }
 
 function isAlive(path: string): Promise<boolean> {
@@ -39,6 +63,7 @@ export async function startControlServer(
   log: (level: 'info' | 'warn', message: string) => void,
 ): Promise<ControlServer> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  checkPrivateDir(dirname(path));
   if (existsSync(path)) {
     if (await isAlive(path)) throw new BurrowError('conflict', `Another Burrow host is already listening on ${path}.`);
     unlinkSync(path); // A stale socket from a host that died.
@@ -65,7 +90,7 @@ export async function startControlServer(
       while ((newline = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, newline).trim();
         buffer = buffer.slice(newline + 1);
-        if (line) void handleLine(socket, line);
+        if (line) handleLine(socket, line).catch(() => send(socket, { id: null, ok: false, error: { code: 'internal', message: 'The request failed.' } }));
       }
       if (buffer.length > MAX_MESSAGE_BYTES) {
         send(socket, { id: null, ok: false, error: { code: 'message_too_large', message: `Messages are limited to ${MAX_MESSAGE_BYTES} bytes.` } });

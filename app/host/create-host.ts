@@ -7,6 +7,8 @@ import {
   NETWORK_LABELS,
   SettingsSchema,
   type LogEntry,
+  type NetworkKind,
+  type ProfileSummary,
   type Settings,
   type TunnelState,
 } from '../domain/index.js';
@@ -15,17 +17,23 @@ import { createNetdClient } from '../netd/client.js';
 import { createFirewallEnforcer } from '../netd/firewall-enforcer.js';
 import { syncLockdownFlag } from '../netd/lockdown-flag.js';
 import { createTunnelInterrupter } from '../netd/tunnel-interrupter.js';
-import { listDvpnNodes } from '../networks/dvpn/index.js';
+import { createBaselineLearner } from '../leaks/index.js';
+import { dvpnIdentity, importDvpnIdentity, listDvpnNodes, registerDvpnIdentity } from '../networks/dvpn/index.js';
 import { createNetworks, type Networks } from '../networks/registry.js';
 import { newTorIdentity } from '../networks/tor/index.js';
+import { createProbeHandler } from '../probe/handler.js';
+import { findTorHelpers } from '../networks/tor/helpers.js';
+import { createSmartConnect, currentNetwork, getsThroughByNetwork, networkKey, openSmartMemory } from '../smart/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { Supervisor, type FirewallEnforcer } from '../supervisor/supervisor.js';
+import { watchFirewall } from './firewall-watch.js';
 import { HistoryTracker } from './history-tracker.js';
 import { probeHelpers } from './helper-versions.js';
 import { LogBuffer } from './log-buffer.js';
 import { createMeasureHandlers } from '../measure/handlers.js';
 import { createLeakHandler } from './leak-handler.js';
 import { chooseProfileName, parseImportedProfile } from './profile-import.js';
+import { changedProfile, nymSettings } from './profile-settings.js';
 
 export const BURROW_VERSION = '0.1.0';
 
@@ -39,7 +47,14 @@ export interface HostOptions {
   networks?: Networks;
   firewall?: FirewallEnforcer;
   now?: () => Date;
+  /** Networks whose helper is a lab stand-in (the demo): the snapshot says so, and the UI shows a badge. */
+  standIns?: readonly NetworkKind[];
 }
+
+const STAND_IN_TEXT: Partial<Record<NetworkKind, string>> = {
+  nym: 'Stand-in: a lab program that behaves like nym-socks5-client and a small mixnet in the lab, not the Nym network.',
+  dvpn: 'Stand-in: a lab program that behaves like the Mysterium node (myst) and one lab provider, not the Mysterium network.',
+};
 
 export type HostEventListener = <N extends EventName>(event: N, payload: EventPayload<N>) => void;
 
@@ -73,9 +88,8 @@ function buildHost(options: HostOptions): Host {
       dataDir: options.dataDir,
       ...(netd ? { netd, settings: () => settings, findProfile: (id: string) => store.profiles.find(id) } : {}),
     });
-  const firewall =
-    options.firewall ??
-    (netd ? createFirewallEnforcer({ netd, settings: () => settings, sources: networks.firewallSources ?? {}, log: logs.scoped('firewall') }) : undefined);
+  const netdFirewall = netd ? createFirewallEnforcer({ netd, settings: () => settings, sources: networks.firewallSources ?? {}, log: logs.scoped('firewall') }) : undefined;
+  const firewall = options.firewall ?? netdFirewall;
   const listeners = new Set<HostEventListener>();
   const emit = <N extends EventName>(event: N, payload: EventPayload<N>): void => {
     for (const listener of listeners) listener(event, payload);
@@ -97,6 +111,8 @@ function buildHost(options: HostOptions): Host {
       .catch((error: unknown) => logs.write('warn', 'firewall', `The lockdown flag for the next boot could not be written: ${toErrorInfo(error).message}`));
   };
   const helpers: Promise<HelperVersion[]> = probeHelpers();
+  // The own address for the exit-IP test, learned whenever the person is disconnected anyway.
+  const baselineLearner = createBaselineLearner({ server: () => settings.leakServer, now });
 
   const supervisor = new Supervisor({
     drivers: networks.drivers,
@@ -108,11 +124,30 @@ function buildHost(options: HostOptions): Host {
       history.observe(state, now().toISOString());
       logs.write('info', 'supervisor', `State: ${describeState(state)}`);
       emit('state', state);
+      baselineLearner.observe(state);
     },
   });
+  baselineLearner.observe(supervisor.current);
+
+  // netd puts a flushed table back by itself; the person is told, and a table it could not put back is
+  // applied again through the supervisor (which leaves `connected` when that fails too).
+  const tamper =
+    netd && netdFirewall && !options.firewall
+      ? watchFirewall({
+          netd,
+          reapply: () => {
+            netdFirewall.forget();
+            return supervisor.refreshFirewall();
+          },
+          log: logs.scoped('firewall'),
+        })
+      : undefined;
 
   const notices = (): Snapshot['notices'] => {
     const list: Snapshot['notices'] = store.notices.map((message) => ({ level: 'error' as const, message }));
+    const firewallProblem = supervisor.firewallProblem;
+    if (firewallProblem) list.push({ level: 'error', message: firewallProblem.message });
+    if (tamper?.notice) list.push({ level: 'warn', message: tamper.notice });
     if (!options.netdSocket && !options.firewall && (settings.killSwitch || settings.lockdown)) {
       list.push({
         level: 'warn',
@@ -131,7 +166,8 @@ function buildHost(options: HostOptions): Host {
         const driver = networks.drivers.get(network);
         if (!driver) return { network, label: NETWORK_LABELS[network], available: false, reason: 'Not built yet in this version of Burrow.' };
         const availability = await driver.availability();
-        return { network, label: NETWORK_LABELS[network], ...availability };
+        const standIn = options.standIns?.includes(network) ? (STAND_IN_TEXT[network] ?? 'Stand-in: a lab program, not the real network.') : undefined;
+        return { network, label: NETWORK_LABELS[network], ...availability, ...(standIn ? { standIn } : {}) };
       }),
     ),
     versions: { burrow: BURROW_VERSION, helpers: await helpers },
@@ -139,12 +175,12 @@ function buildHost(options: HostOptions): Host {
   });
 
   // A settled state is reported once its firewall rules are in place too: after `connect` answers
-  // "connected", traffic flows; after `disconnect` answers, the open rules are there.
-  const settledWithRules = async (): Promise<TunnelState> => {
-    const state = await supervisor.settled();
-    await supervisor.refreshFirewall();
-    return state;
-  };
+  // "connected", traffic flows; after `disconnect` answers, the open rules are there. Rules that could
+  // not be applied never answer success: the state moves on (error{blocking}) or the call rejects.
+  const settledWithRules = (): Promise<TunnelState> => supervisor.settledWithRules();
+
+  // What Smart connect learnt per network: read by its ladder and by Compare's "gets through here?" row.
+  const smartMemory = openSmartMemory(options.dataDir);
 
   // Measure all connects and disconnects through the same handlers as every front door (kill switch included).
   const measure = createMeasureHandlers({
@@ -164,8 +200,17 @@ function buildHost(options: HostOptions): Host {
     emit,
     log: logs.scoped('measure'),
     runLeakTests: async () => (await handlers.runLeakTest({})).verdicts,
+    getsThrough: () => getsThroughByNetwork(smartMemory.outcomes(networkKey(currentNetwork()))),
     now,
   });
+
+  const saveProfile = (id: string, config: Record<string, unknown>, details: ProfileSummary['details'], what: string): ProfileSummary => {
+    const summary = store.profiles.update(id, config, details);
+    if (summary === undefined) throw new BurrowError('not_found', `The profile ${id} is gone.`);
+    logs.write('info', 'profiles', `Profile "${summary.name}" ${what}.`);
+    emit('profiles', store.profiles.list());
+    return summary;
+  };
 
   const handlers: CommandHandlers = {
     getSnapshot: () => snapshot(),
@@ -219,7 +264,10 @@ function buildHost(options: HostOptions): Host {
       emit('settings', settings);
       if (lockdownChanged) supervisor.setLockdown(settings.lockdown);
       syncBootLockdown();
-      await supervisor.refreshFirewall();
+      await supervisor.refreshFirewall().catch((error: unknown) => {
+        throw new BurrowError('firewall_failed', `The settings were saved, but the firewall did not follow them. ${toErrorInfo(error).message}`);
+      });
+      baselineLearner.observe(supervisor.current);
       return settings;
     },
     runLeakTest: createLeakHandler({
@@ -229,6 +277,7 @@ function buildHost(options: HostOptions): Host {
       onVerdict: (verdict) => emit('leakResult', verdict),
       log: logs.scoped('leaks'),
       ...(netd ? { tunnel: (state: TunnelState) => createTunnelInterrupter(netd, state) } : {}),
+      learnedBaseline: () => baselineLearner.current(),
     }),
     getHistory: ({ limit = 100, network }) =>
       Promise.resolve({
@@ -240,11 +289,47 @@ function buildHost(options: HostOptions): Host {
     getLogs: ({ limit = 500 }) => Promise.resolve(logs.recent(limit)),
     newIdentity: () => newTorIdentity(supervisor.current, networks.drivers.get('tor')),
     listDvpnNodes: (request) => listDvpnNodes(request, store.profiles.find(request.profile), networks.drivers.get('dvpn')),
+    dvpnIdentity: (request) => dvpnIdentity(request, store.profiles.find(request.profile), networks.drivers.get('dvpn')),
+    registerDvpnIdentity: (request) => registerDvpnIdentity(request, store.profiles.find(request.profile), networks.drivers.get('dvpn'), (progress) => emit('dvpnRegistration', progress)),
+    importDvpnIdentity: async (request) => {
+      const imported = await importDvpnIdentity(request, store.profiles.find(request.profile), networks.drivers.get('dvpn'));
+      const profile = saveProfile(imported.profileId, imported.config, imported.details, `now uses the imported Mysterium identity ${imported.identity.id}`);
+      return { identity: imported.identity, profile };
+    },
+    updateProfile: (request) => {
+      const stored = store.profiles.find(request.profile);
+      const { config, details } = changedProfile(request.profile, stored, request);
+      return Promise.resolve(saveProfile(stored?.id ?? request.profile, config, details, `changed (${Object.keys(request.dvpn ?? request.nym ?? {}).join(', ')}); applies at the next connect`));
+    },
+    nymSettings: (request) => Promise.resolve(nymSettings(request.profile, store.profiles.find(request.profile), store.results.measurements(1000))),
+    probe: createProbeHandler({
+      profiles: () => store.profiles.list(),
+      find: (idOrName) => store.profiles.find(idOrName),
+      state: () => supervisor.current,
+      lockdown: () => settings.lockdown,
+      log: (level, message) => logs.write(level, 'probe', message),
+      options: { tor: { helpers: () => findTorHelpers() } },
+    }),
+    smartConnect: createSmartConnect({
+      profiles: () => store.profiles.list().flatMap((summary) => store.profiles.find(summary.id) ?? []),
+      connect: (profileId) => handlers.connect({ profile: profileId }),
+      onState: (listener) => {
+        const onEvent: HostEventListener = (event, payload) => {
+          if (event === 'state') listener(payload as TunnelState);
+        };
+        listeners.add(onEvent);
+        return () => listeners.delete(onEvent);
+      },
+      network: () => currentNetwork(),
+      memory: smartMemory,
+      log: (level, message) => logs.write(level, 'smart', message),
+    }),
   };
 
   logs.write('info', 'host', `Burrow ${BURROW_VERSION} host started; data in ${options.dataDir}.`);
   // The rules of the state the host starts in (lockdown survives a restart of the host).
-  if (firewall) void supervisor.refreshFirewall();
+  // A failure is logged and shown by the supervisor (firewallProblem): nothing to add here.
+  if (firewall) supervisor.refreshFirewall().catch(() => undefined);
   syncBootLockdown();
 
   const host: Host = {
@@ -257,6 +342,8 @@ function buildHost(options: HostOptions): Host {
     snapshot,
     log: (level, source, message) => logs.write(level, source, message),
     async close() {
+      tamper?.stop();
+      baselineLearner.stop();
       await supervisor.shutdown();
       listeners.clear();
       store.close();

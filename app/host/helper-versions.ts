@@ -1,9 +1,8 @@
 // Which helper programs this machine has and their versions (shown in the UI): found on PATH or in
-// resources/bin/<platform>. Each probe has a short deadline; a missing or hanging helper is reported, not fatal.
+// resources/bin/<platform> (the search itself is app/networks/helper/executables.ts). Each probe has a short deadline; a missing or hanging helper is reported, not fatal.
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { HelperVersion } from '../contract/index.js';
+import { findExecutable } from '../networks/helper/executables.js';
 
 interface HelperProbe {
   name: string;
@@ -20,20 +19,6 @@ const PROBES: HelperProbe[] = [
   { name: 'nft', args: ['--version'], pattern: /v(\d+\.\d+\.\d+)/ },
   { name: 'ip', args: ['-V'], pattern: /iproute2-(\S+)/ },
 ];
-
-export function findExecutable(name: string, extraDirs: string[] = [], path = process.env.PATH ?? ''): string | undefined {
-  const dirs = [...extraDirs, ...path.split(delimiter), '/usr/sbin', '/sbin'].filter(Boolean);
-  for (const dir of dirs) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
 
 function probe(helper: HelperProbe, extraDirs: string[]): Promise<HelperVersion> {
   const path = findExecutable(helper.name, extraDirs);

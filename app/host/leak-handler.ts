@@ -2,7 +2,7 @@
 // as it arrives, so the dashboard fills in while slower tests still run.
 import { BurrowError, type LeakVerdict, type Settings, type TunnelState } from '../domain/index.js';
 import type { CommandHandlers } from '../contract/index.js';
-import { baselineFromVerdicts, runLeakSuite, type TunnelInterrupter } from '../leaks/index.js';
+import { baselineFromVerdicts, newerBaseline, runLeakSuite, type LeakBaseline, type TunnelInterrupter } from '../leaks/index.js';
 import type { Store } from '../store/index.js';
 import { buildLeakRun } from './leak-context.js';
 
@@ -14,6 +14,8 @@ export interface LeakHandlerDeps {
   log(level: 'info' | 'warn', message: string): void;
   /** The kill-switch probe's handle on the tunnel that is up; without one that test is not_tested. */
   tunnel?(state: TunnelState): TunnelInterrupter | undefined;
+  /** The person's own address, learned while disconnected (see app/leaks/learn-baseline.ts). */
+  learnedBaseline?(): LeakBaseline | undefined;
 }
 
 export function createLeakHandler(deps: LeakHandlerDeps): CommandHandlers['runLeakTest'] {
@@ -24,7 +26,7 @@ export function createLeakHandler(deps: LeakHandlerDeps): CommandHandlers['runLe
     try {
       const state = deps.state();
       const profile = 'target' in state && state.target ? deps.store.profiles.find(state.target.profileId) : undefined;
-      const baseline = baselineFromVerdicts(deps.store.results.leaks(200));
+      const baseline = newerBaseline(baselineFromVerdicts(deps.store.results.leaks(200)), deps.learnedBaseline?.());
       const run = buildLeakRun(state, profile, deps.settings(), baseline, webrtcCandidates);
       const tunnel = deps.tunnel?.(state);
       deps.log('info', `Running leak tests against ${run.context.network ?? 'no tunnel'}.`);

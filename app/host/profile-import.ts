@@ -1,14 +1,8 @@
 // Turning an imported file into a profile: find which network it is for, let that network's parser
-// validate it, and name it. Parsers are registered per network as the networks are built.
+// validate it, and name it. Parsers are registered per network as the networks are built; the
+// ProfileParser type they implement is declared with the driver interface (app/supervisor/driver.ts).
 import { BurrowError, NETWORK_LABELS, ProfileNameSchema, type NetworkKind, type ParsedProfile } from '../domain/index.js';
-
-export interface ProfileParser {
-  network: NetworkKind;
-  /** Whether this text looks like a profile of this network (cheap, no validation). */
-  detect(text: string, fileName?: string): boolean;
-  /** Validate and parse; throws BurrowError('invalid_profile', ...) with a line number where it can. */
-  parse(text: string, fileName?: string): ParsedProfile;
-}
+import type { ProfileParser } from '../supervisor/driver.js';
 
 export function parseImportedProfile(
   parsers: readonly ProfileParser[],

@@ -35,6 +35,19 @@ export function parseWebAddress(value: string): { host: string; port: number } {
   return { host, port };
 }
 
+/**
+ * The request target as a URL, or undefined: `//`, `//a:b` and bad escapes make `new URL` and
+ * `decodeURIComponent` throw, and any web page can send them (an <img> pointed at loopback).
+ */
+export function requestTarget(raw: string | undefined): { url: URL; path: string } | undefined {
+  try {
+    const url = new URL(`http://x${(raw ?? '/').startsWith('/') ? (raw ?? '/') : `/${raw ?? ''}`}`);
+    return { url, path: decodeURIComponent(url.pathname) };
+  } catch {
+    return undefined;
+  }
+}
+
 function rawText(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
@@ -81,7 +94,18 @@ export async function startWebServer(options: {
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const allowedOrigins = (): Set<string> => new Set([...allowedHosts()].map((h) => `http://${h}`));
 
+  // Every front door answers bad input with an error and stays up: nothing a request holds may throw out.
   const serveStatic = (request: IncomingMessage, response: ServerResponse): void => {
+    try {
+      serveFile(request, response);
+    } catch (error) {
+      options.log('warn', `A web request failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent) response.writeHead(500, securityHeaders(port));
+      response.end();
+    }
+  };
+
+  const serveFile = (request: IncomingMessage, response: ServerResponse): void => {
     const headers = securityHeaders(port);
     if (!allowedHosts().has(request.headers.host ?? '')) {
       response.writeHead(421, headers).end('Wrong Host header.');
@@ -95,7 +119,16 @@ export async function startWebServer(options: {
       response.writeHead(503, { ...headers, 'Content-Type': 'text/plain' }).end('The renderer is not built: run npm run build.');
       return;
     }
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const target = requestTarget(request.url);
+    if (target === undefined) {
+      response.writeHead(400, { ...headers, 'Content-Type': 'text/plain' }).end('Bad request path.');
+      return;
+    }
+    const pathname = target.path;
+    if (pathname.includes('\0')) {
+      response.writeHead(400, { ...headers, 'Content-Type': 'text/plain' }).end('Bad request path.');
+      return;
+    }
     const root = resolve(options.rendererDir);
     let file = normalize(join(root, pathname === '/' ? 'index.html' : pathname));
     if (file !== root && !file.startsWith(root + sep)) {
@@ -111,13 +144,17 @@ export async function startWebServer(options: {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://x');
-    const given = Buffer.from(url.searchParams.get('token') ?? '');
-    const origin = request.headers.origin;
+    // An upgraded socket has no error listener of its own: a reset would otherwise end the process.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: string, why: string): void => {
       options.log('warn', `Refused a WebSocket connection: ${why}.`);
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    const target = requestTarget(request.url);
+    if (target === undefined) return refuse('400 Bad Request', 'unreadable request path');
+    const url = target.url;
+    const given = Buffer.from(url.searchParams.get('token') ?? '');
+    const origin = request.headers.origin;
     if (url.pathname !== '/api') return refuse('404 Not Found', `unknown path ${url.pathname}`);
     if (!allowedHosts().has(request.headers.host ?? '')) return refuse('421 Misdirected Request', 'wrong Host header');
     if (origin !== undefined && !allowedOrigins().has(origin)) return refuse('403 Forbidden', `foreign origin ${origin.slice(0, 100)}`);
@@ -131,7 +168,9 @@ export async function startWebServer(options: {
         const parsed = isBinary ? { ok: false as const, error: { code: 'invalid_request' as const, message: 'Send text messages.' } } : parseMessageText(rawText(data));
         const response = parsed.ok ? await dispatchEnvelope(options.handlers, parsed.value) : { id: null, ok: false, error: parsed.error };
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
-      })();
+      })().catch((error: unknown) => {
+        options.log('warn', `A WebSocket message failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
     });
     ws.on('error', () => ws.terminate());
   });

@@ -8,7 +8,8 @@ const USAGE = `usage: burrow leakd [--http ADDR:PORT]... [--dns ADDR:PORT]... [-
                     [--zone ZONE] [--answer-a IPV4]... [--answer-aaaa IPV6]...
                     [--record-ttl SECONDS] [--max-names N] [--rate PER_SECOND] [--burst N]
   IPv6 listen addresses are written [ADDR]:PORT. --zone is required with --dns: leakd is authoritative
-  for it and records which resolver asked for each name below it (see GET /dns/<name>).`;
+  for it, over UDP and TCP on each --dns address, and records which resolver asked for each name
+  below it (see GET /dns/<name>).`;
 
 function positiveNumber(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;

@@ -1,4 +1,5 @@
-// leakd composed: HTTP echo + resolver lookups, authoritative DNS for the leak zone, STUN. Shared state
+// leakd composed: HTTP echo + resolver lookups, authoritative DNS for the leak zone (UDP and TCP on the same
+// address and port, RFC 7766), STUN. Shared state
 // (the resolver log, the rate limiters) lives here so every listener sees the same records.
 import { buildErrorResponse, buildResponse, parseQuery } from './dns-packet.js';
 import { decide } from './dns-zone.js';
@@ -8,7 +9,8 @@ import { formatHostPort, type HostPort } from './ip.js';
 import { RateLimiter } from './rate-limit.js';
 import { ResolverLog } from './resolver-log.js';
 import { buildBindingSuccess, parseBindingRequest } from './stun.js';
-import { bindUdp, type UdpCounters, type UdpService } from './udp-service.js';
+import { listenTcpDns, type TcpService } from './tcp-service.js';
+import { bindUdp, type UdpCounters, type UdpHandler, type UdpService } from './udp-service.js';
 
 export interface LeakdConfig {
   http: HostPort[];
@@ -48,11 +50,12 @@ export interface Leakd {
   stun: string[];
   zone: string | undefined;
   log: ResolverLog;
-  counters(): { dns: UdpCounters; stun: UdpCounters };
+  /** `dns` is UDP; `dnsTcp` the same zone answered over TCP. */
+  counters(): { dns: UdpCounters; dnsTcp: UdpCounters; stun: UdpCounters };
   close(): Promise<void>;
 }
 
-function sum(services: UdpService[]): UdpCounters {
+function sum(services: { counters: UdpCounters }[]): UdpCounters {
   const total: UdpCounters = { received: 0, answered: 0, limited: 0, failed: 0 };
   for (const s of services) {
     total.received += s.counters.received;
@@ -79,6 +82,7 @@ export async function startLeakd(config: LeakdConfig): Promise<Leakd> {
   const stunLimiter = limiter();
   const opened: { close(): Promise<void> }[] = [];
   const dnsServices: UdpService[] = [];
+  const dnsTcpServices: TcpService[] = [];
   const stunServices: UdpService[] = [];
   const httpServices: HttpService[] = [];
   const sweeper = setInterval(() => log.sweep(), 30_000);
@@ -89,23 +93,23 @@ export async function startLeakd(config: LeakdConfig): Promise<Leakd> {
       opened.push(service);
       httpServices.push(service);
     }
+    const zoneConfig = { zone: zone ?? '', answerA: config.answerA, answerAAAA: config.answerAAAA, ttl: config.dnsTtl };
+    const answerDns: UdpHandler = (packet, from) => {
+      const parsed = parseQuery(packet);
+      if (parsed.kind === 'drop') return {};
+      if (parsed.kind === 'error') return { reply: buildErrorResponse(parsed.id, parsed.rcode) };
+      const decision = decide(parsed.query, zoneConfig);
+      if (decision.recordName !== undefined) log.record(decision.recordName, from.ip);
+      return { reply: buildResponse(parsed.query, decision.answer) };
+    };
     for (const at of config.dns) {
-      const zoneConfig = { zone: zone ?? '', answerA: config.answerA, answerAAAA: config.answerAAAA, ttl: config.dnsTtl };
-      const service = await bindUdp(
-        at,
-        dnsLimiter,
-        (packet, from) => {
-          const parsed = parseQuery(packet);
-          if (parsed.kind === 'drop') return {};
-          if (parsed.kind === 'error') return { reply: buildErrorResponse(parsed.id, parsed.rcode) };
-          const decision = decide(parsed.query, zoneConfig);
-          if (decision.recordName !== undefined) log.record(decision.recordName, from.ip);
-          return { reply: buildResponse(parsed.query, decision.answer) };
-        },
-        onError,
-      );
+      const service = await bindUdp(at, dnsLimiter, answerDns, onError);
       opened.push(service);
       dnsServices.push(service);
+      // TCP on the port UDP got (port 0 asks the kernel once, for both), sharing the caller's DNS budget.
+      const tcp = await listenTcpDns({ host: at.host, port: service.address.port }, dnsLimiter, answerDns, onError);
+      opened.push(tcp);
+      dnsTcpServices.push(tcp);
     }
     for (const at of config.stun) {
       const service = await bindUdp(
@@ -131,7 +135,7 @@ export async function startLeakd(config: LeakdConfig): Promise<Leakd> {
     stun: stunServices.map((s) => formatHostPort(s.address)),
     zone,
     log,
-    counters: () => ({ dns: sum(dnsServices), stun: sum(stunServices) }),
+    counters: () => ({ dns: sum(dnsServices), dnsTcp: sum(dnsTcpServices), stun: sum(stunServices) }),
     close: async () => {
       clearInterval(sweeper);
       await Promise.all(opened.map((s) => s.close()));

@@ -7,7 +7,7 @@ import type { NetworkKind } from '../domain/index.js';
 import { canonicalIp, ipSet } from './addresses.js';
 import { errorText, leaked, listOf, notTested, passed, type Judgement } from './judgement.js';
 import { newLeakName, resolversOf, type RequestOptions } from './leak-server.js';
-import { socks5Connect } from './socks5.js';
+import { socks5Connect } from '../networks/helper/socks5.js';
 import type { LeakContext } from './types.js';
 
 export type ResolverRole = 'tunnel' | 'yours' | 'unexpected' | 'unattributed';
@@ -18,6 +18,8 @@ export interface DnsInput {
   seen: string[];
   /** The random names resolved. */
   names: string[];
+  /** How many names were tried (some may have failed before they were named); default: names.length. */
+  tried?: number;
   /** Names whose resolution failed (message per name). */
   failures: string[];
   /** The tunnel's resolvers (and their known egress): when given, every other resolver is a leak. */
@@ -42,8 +44,8 @@ export function judgeDns(input: DnsInput): Judgement {
   const evidence: Record<string, unknown> = {
     resolvers,
     names: input.names,
-    namesResolved: input.names.length - input.failures.length,
-    namesTried: input.names.length,
+    namesResolved: Math.max(0, (input.tried ?? input.names.length) - input.failures.length),
+    namesTried: input.tried ?? input.names.length,
     failures: input.failures,
     tunnelResolvers: input.tunnelResolvers,
     yours: input.yours,
@@ -128,25 +130,36 @@ export async function probeDns(probe: DnsProbeInput, context: LeakContext): Prom
   const failures: string[] = [];
   const seen: string[] = [];
   const names: string[] = [];
+  let unnamed: Error | undefined;
   await Promise.all(
-    Array.from({ length: probe.names }, async () => {
-      const name = await newLeakName(probe.leakServerUrl, opts);
-      names.push(name);
+    // Each name on its own: one stream a mixnet or a relay drops costs that name, not the whole test.
+    Array.from({ length: probe.names }, async (_, index) => {
+      let name = `name ${index + 1}`;
       try {
+        name = await newLeakName(probe.leakServerUrl, opts);
+        names.push(name);
         await resolveOne(name, probe);
       } catch (err) {
         if (probe.signal.aborted) throw err;
         failures.push(`${name}: ${errorText(err)}`);
+        if (!names.includes(name)) return void (unnamed ??= err instanceof Error ? err : new Error(errorText(err)));
       }
-      const reply = await resolversOf(probe.leakServerUrl, name, opts);
-      seen.push(...reply.resolvers.map((r) => r.ip));
+      try {
+        const reply = await resolversOf(probe.leakServerUrl, name, opts);
+        seen.push(...reply.resolvers.map((r) => r.ip));
+      } catch (err) {
+        if (probe.signal.aborted) throw err;
+        failures.push(`${name}: the leak server's answer was lost (${errorText(err)})`);
+      }
     }),
   );
+  // Not one fresh name: the leak server is out of reach, and the test could not run at all.
+  if (names.length === 0 && unnamed !== undefined) throw unnamed;
   const tunnelResolvers = context.tunnelDns ?? [];
   const exits = context.expectedExit?.addresses ?? [];
   // The system's configured resolvers count as the person's own unless they are the tunnel's; through a
   // SOCKS proxy they are not asked at all.
   const system = probe.socks5 === undefined ? systemResolvers([...tunnelResolvers, ...exits]) : [];
   const yours = [...ipSet([...(context.baseline?.resolvers ?? []), ...system])];
-  return judgeDns({ network: context.network, seen, names, failures, tunnelResolvers, exits, yours });
+  return judgeDns({ network: context.network, seen, names, tried: probe.names, failures, tunnelResolvers, exits, yours });
 }

@@ -4,6 +4,7 @@
 export { runLeakSuite, leakServerProblem, DEFAULT_DEADLINES, DEFAULT_TESTS, type SuiteDeps } from './suite.js';
 export { physicalInterfaceFor, parseRouteGet } from './physical-route.js';
 export { baselineFromVerdicts } from './baseline.js';
+export { createBaselineLearner, newerBaseline, type BaselineLearner } from './learn-baseline.js';
 export type { LeakBaseline, LeakContext, LeakSuiteOptions, TunnelInterrupter } from './types.js';
 export { judgeExitIp, type ExitIpInput, type ExitObservation } from './exit-ip.js';
 export { judgeDns, roleOfResolver, systemResolve, systemResolvers, type DnsInput, type ResolveName, type ResolverRole } from './dns-leak.js';

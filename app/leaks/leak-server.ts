@@ -5,7 +5,7 @@ import { request as httpRequest, type ClientRequestArgs, type IncomingMessage } 
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { z } from 'zod';
-import { socks5Connect, type Socks5Proxy } from './socks5.js';
+import { socks5Connect, type Socks5Proxy } from '../networks/helper/socks5.js';
 
 const MAX_BODY = 64 * 1024;
 

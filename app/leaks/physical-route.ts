@@ -1,11 +1,13 @@
 // Which interface the tunnel's own packets leave by: the route the kernel picks for the endpoint when the
-// packet carries the tunnel socket's fwmark (wg-quick's policy routing sends everything else into the
+// packet carries the tunnel socket's fwmark (policy routing, as wg-quick's, sends everything else into the
 // tunnel). The out-of-tunnel probe forces its packets out of exactly that interface.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { BURROW_WG_FWMARK } from '../contract/netd.js';
 
-/** wg-quick's fwmark, which netd uses too (its contract's DEFAULT_WG_FWMARK). */
-export const WG_FWMARK = 51820;
+/** The mark netd gives the tunnel's socket (Burrow's own, not wg-quick's 51820). */
+export const WG_FWMARK = BURROW_WG_FWMARK;
 
 /** Pure: `ip -j route get` output → the device name, or undefined. */
 export function parseRouteGet(json: string): string | undefined {
@@ -18,8 +20,19 @@ export function parseRouteGet(json: string): string | undefined {
   }
 }
 
-export function physicalInterfaceFor(endpoint: string, signal: AbortSignal, fwmark = WG_FWMARK): Promise<string | undefined> {
-  if (isIP(endpoint) === 0) return Promise.resolve(undefined);
+/** wg-quick's mark: a tunnel Burrow did not make (a work VPN, a test's baseline) steers by it. */
+const WG_QUICK_FWMARK = 51820;
+
+/** A layer-3 tunnel (WireGuard, tun: ARPHRD_NONE) is never the physical way out. */
+function isTunnelDevice(dev: string): boolean {
+  try {
+    return readFileSync(`/sys/class/net/${dev}/type`, 'utf8').trim() === '65534';
+  } catch {
+    return false;
+  }
+}
+
+function routeGet(endpoint: string, fwmark: number, signal: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(
       'ip',
@@ -28,4 +41,19 @@ export function physicalInterfaceFor(endpoint: string, signal: AbortSignal, fwma
       (err, stdout) => resolve(err === null ? parseRouteGet(stdout) : undefined),
     );
   });
+}
+
+/**
+ * The interface the endpoint is reached by outside the tunnel: with Burrow's mark, and where that still
+ * lands in a tunnel (the tunnel is wg-quick's, steering by its own mark), with wg-quick's.
+ */
+export async function physicalInterfaceFor(endpoint: string, signal: AbortSignal, fwmark = WG_FWMARK): Promise<string | undefined> {
+  if (isIP(endpoint) === 0) return undefined;
+  let first: string | undefined;
+  for (const mark of new Set([fwmark, WG_QUICK_FWMARK])) {
+    const dev = await routeGet(endpoint, mark, signal);
+    first ??= dev;
+    if (dev !== undefined && !isTunnelDevice(dev)) return dev;
+  }
+  return first;
 }

@@ -15,7 +15,9 @@ import { judgeWebrtc } from './webrtc.js';
 
 /** Deadlines per test, ms: generous for a slow network, small enough for the suite to stay interactive. */
 export const DEFAULT_DEADLINES: Record<LeakTestKind, number> = {
-  exitIp: 5000,
+  // Through Tor or a mixnet the first request on a fresh circuit can take seconds (the lab's own Tor tests
+  // allow 20 s): giving up sooner would make a newcomer's first run through them "not tested".
+  exitIp: 15_000,
   dns: 6000,
   ipv6: 5000,
   webrtc: 1000,

@@ -71,7 +71,12 @@ export function judgeWebrtc(input: WebrtcInput): Judgement {
     const tail = input.network === null ? ' (no tunnel is up)' : ', around the tunnel';
     return leaked(`WebRTC tells any web page ${parts.join(' and ')}${tail}.`, evidence);
   }
-  if (parsed.length === 0) return passed('WebRTC revealed no address at all to the leak server\'s STUN server.', evidence);
+  // No candidate at all is no evidence: gathering failed, was blocked, or timed out before the STUN answer.
+  // An honest result is "not tested", never a pass (a broken gatherer would otherwise look safe).
+  if (parsed.length === 0) {
+    const why = input.candidates.length === 0 ? 'the window gathered no ICE candidate at all' : `none of the ${input.candidates.length} lines it gathered was a candidate`;
+    return notTested(`WebRTC could not be judged: ${why}, so nothing shows what a web page would see. Run it again from the app window.`, evidence);
+  }
   const shown = [...new Set(parsed.filter((c) => ipFamilyOf(c.address) !== undefined).map((c) => c.address))];
   return passed(
     shown.length > 0 ? `WebRTC shows web pages only ${listOf(shown)}, not your own or LAN address.` : 'WebRTC shows web pages no address of yours (only hidden mDNS names).',

@@ -1,8 +1,8 @@
 // buildComparison: the Compare table from the facts and the stored records. Pure: no clock, no store.
 // Each row's numbers are the latest stored measurement of each kind for that network (`none` = measured
 // with no tunnel); a kind never measured stays null — the page says "not measured", never a guess.
-import type { Comparison, ComparisonRow } from '../contract/index.js';
-import type { LeakVerdict, Measurement } from '../domain/index.js';
+import type { Comparison, ComparisonRow, GetsThrough } from '../contract/index.js';
+import type { LeakVerdict, Measurement, NetworkKind } from '../domain/index.js';
 import type { ComparedNetwork, PrivacyFacts } from './facts.js';
 
 type Kind = Measurement['kind'];
@@ -107,7 +107,12 @@ export function findings(rows: readonly ComparisonRow[]): string[] {
   return out;
 }
 
-export function buildComparison(facts: PrivacyFacts, measurements: readonly Measurement[], leaks: readonly LeakVerdict[] = []): Comparison {
+export function buildComparison(
+  facts: PrivacyFacts,
+  measurements: readonly Measurement[],
+  leaks: readonly LeakVerdict[] = [],
+  getsThrough: Partial<Record<NetworkKind, GetsThrough>> = {},
+): Comparison {
   const latest = latestByNetwork(measurements);
   const rows: ComparisonRow[] = facts.networks.map((entry) => ({
     network: entry.network,
@@ -116,6 +121,7 @@ export function buildComparison(facts: PrivacyFacts, measurements: readonly Meas
     privacyRank: entry.privacyRank,
     measured: measuredOf(latest.get(entry.network) ?? {}),
     leaks: leakSummary(leaks, entry.network),
+    ...(entry.network !== 'none' && getsThrough[entry.network] !== undefined ? { getsThrough: getsThrough[entry.network] } : {}),
   }));
   return { rows, factLabels: facts.facts, privacyScale: facts.privacyScale, findings: findings(rows) };
 }

@@ -2,8 +2,8 @@
 // latest stored numbers), measureAll (one run at a time, progress pushed as `measureProgress`) and
 // cancelMeasurement.
 import { randomUUID } from 'node:crypto';
-import type { CommandHandlers, EventName, EventPayload } from '../contract/index.js';
-import { BurrowError, type LeakVerdict, type Measurement, type Settings } from '../domain/index.js';
+import type { CommandHandlers, EventName, EventPayload, GetsThrough } from '../contract/index.js';
+import { BurrowError, type LeakVerdict, type Measurement, type NetworkKind, type Settings } from '../domain/index.js';
 import { buildComparison } from './build-comparison.js';
 import { privacyFacts, type PrivacyFacts } from './facts.js';
 import { parseIperf3Target } from './iperf3.js';
@@ -19,6 +19,8 @@ export interface MeasureHandlerDeps extends Omit<MeasureHost, 'addMeasurement'> 
   emit<N extends EventName>(event: N, payload: EventPayload<N>): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
   facts?: PrivacyFacts;
+  /** The "gets through here?" row: Smart connect's outcomes on the network the person is on now. */
+  getsThrough?: () => Partial<Record<NetworkKind, GetsThrough>>;
   /** Test seams for the measuring functions. */
   overrides?: Pick<MeasureAllOptions, 'rtt' | 'throughput' | 'firstByte' | 'route'>;
 }
@@ -50,7 +52,7 @@ export function createMeasureHandlers(deps: MeasureHandlerDeps): MeasureHandlers
   const facts = (): PrivacyFacts => deps.facts ?? privacyFacts();
 
   return {
-    getComparison: () => Promise.resolve(buildComparison(facts(), deps.results.measurements(HISTORY), deps.results.leaks(HISTORY))),
+    getComparison: () => Promise.resolve(buildComparison(facts(), deps.results.measurements(HISTORY), deps.results.leaks(HISTORY), deps.getsThrough?.() ?? {})),
 
     measureAll: async (request) => {
       if (running) throw new BurrowError('conflict', 'A measurement is already running. Cancel it or wait for it to finish.');

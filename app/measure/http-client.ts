@@ -5,7 +5,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { BurrowError } from '../domain/index.js';
-import { socks5Connect } from '../leaks/socks5.js';
+import { socks5Connect } from '../networks/helper/socks5.js';
 import { cancelledError, preciseNow, type Route } from './types.js';
 
 const MAX_HEADER_BYTES = 16 * 1024;

@@ -1,10 +1,14 @@
-// "Measure all": each configured profile in turn — connect through the supervisor, measure, store — then
-// back to where the person was. Switching is always a `connect` to the next profile while connected, so
-// the state machine goes disconnecting{then: reconnect} and the kill switch blocks everything but the
-// tunnels in between; the run never passes through an open `disconnected` (unless that is where the
-// person was when it started, and it ends there). The profile that was connected at the start is
-// measured last, so the run ends on it without an extra switch. Cancelling stops the measuring at once;
-// the way back is always taken.
+// "Measure all": "No tunnel" first (the baseline every other column is compared with), then each
+// configured profile in turn — connect through the supervisor, measure, store — then back to where the
+// person was. "No tunnel" is measured under the rules a person has with the tunnel off: disconnected, with
+// the firewall the kill switch keeps when disconnected (open unless lockdown is on; with lockdown nothing
+// gets out, so it is reported as not measurable rather than measured as a wall). When the run starts
+// connected it disconnects for that step — the person's traffic then leaves without a tunnel for those
+// seconds, as it would with Burrow off; the request's `baseline: false` skips it. Switching between
+// profiles is always a `connect` to the next one while connected, so the state machine goes
+// disconnecting{then: reconnect} and the kill switch blocks everything but the tunnels in between. The
+// profile that was connected at the start is measured last, so the run ends on it without an extra
+// switch. Cancelling stops the measuring at once; the way back is always taken.
 import { randomUUID } from 'node:crypto';
 import type { MEASURE_PHASES, MeasureProgressInfo } from '../contract/index.js';
 import { BurrowError, toErrorInfo, type LeakVerdict, type Measurement, type NetworkKind, type ProfileSummary, type TunnelState } from '../domain/index.js';
@@ -37,7 +41,7 @@ export interface MeasureAllOptions extends TunnelMeasureOptions {
   /** Profile ids, in order; default every profile. */
   profiles?: readonly string[];
   kinds?: readonly MeasureKind[];
-  /** Also measure with no tunnel first — only when the run starts disconnected and not locked down. */
+  /** Measure "No tunnel" first (default true; false skips it). Not measurable under lockdown. */
   baseline?: boolean;
   /** Also run the leak tests on each network. */
   leaks?: boolean;
@@ -130,7 +134,7 @@ export async function runMeasureAll(host: MeasureHost, options: MeasureAllOption
   const start = host.current();
   const intent = intentOf(start);
   const profiles = planProfiles(host.profiles(), options.profiles, intent);
-  const baseline = options.baseline === true && start.state === 'disconnected' && !start.lockedDown;
+  const baseline = options.baseline !== false;
   const of = profiles.length + (baseline ? 1 : 0);
   const measurements: Measurement[] = [];
   const skipped: MeasureAllResult['skipped'] = [];
@@ -163,7 +167,21 @@ export async function runMeasureAll(host: MeasureHost, options: MeasureAllOption
     if (baseline) {
       step += 1;
       report('baseline', 'Measuring the line with no tunnel');
-      await measureTunnel(kinds, { kind: 'system' }, { network: null, profileId: null, runId }, options, hooks);
+      let off = host.current();
+      if (off.state !== 'disconnected') off = await untilAborted(host.disconnect(), signal);
+      if (off.state === 'disconnected' && !off.lockedDown) {
+        await measureTunnel(kinds, { kind: 'system' }, { network: null, profileId: null, runId }, options, hooks);
+      } else {
+        problems.push({
+          profileId: null,
+          network: null,
+          kind: 'connect',
+          message:
+            off.state === 'disconnected'
+              ? '"No tunnel" was not measured: lockdown is on, so with no tunnel nothing gets out. Turn lockdown off to measure your line without a tunnel.'
+              : `"No tunnel" was not measured: disconnecting ended ${off.state}.`,
+        });
+      }
     }
     for (const profile of profiles) {
       if (signal?.aborted) throw cancelledError(signal);

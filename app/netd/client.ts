@@ -7,6 +7,7 @@ import { createConnection } from 'node:net';
 import { BurrowError } from '../domain/index.js';
 import {
   MAX_NETD_MESSAGE_BYTES,
+  NETD_AWAY,
   NetdResponseEnvelopeSchema,
   netdCommands,
   type NetdCommandName,
@@ -32,7 +33,7 @@ export function checkNetdSocket(path: string, expectedOwner = 0): void {
   try {
     stats = lstatSync(path);
   } catch {
-    throw new BurrowError('netd_unavailable', `netd is not running (no socket at ${path}). Start it as root with: sudo burrow netd --socket ${path}`);
+    throw new BurrowError('netd_unavailable', `netd is not running (no socket at ${path}). Start it as root with: sudo burrow netd --socket ${path}`, NETD_AWAY);
   }
   if (!stats.isSocket()) throw new BurrowError('netd_unavailable', `${path} is not a socket; Burrow will not talk to it as netd.`);
   if (stats.uid !== expectedOwner) {
@@ -96,7 +97,7 @@ function exchange(path: string, line: string, timeoutMs: number, method: string)
         finish(new BurrowError('netd_unavailable', `netd's answer to ${method} is not JSON.`));
       }
     });
-    socket.on('error', (error) => finish(new BurrowError('netd_unavailable', `Could not reach netd at ${path}: ${error.message}`)));
-    socket.on('close', () => finish(new BurrowError('netd_unavailable', `netd closed the connection before answering ${method}.`)));
+    socket.on('error', (error) => finish(new BurrowError('netd_unavailable', `Could not reach netd at ${path}: ${error.message}`, NETD_AWAY)));
+    socket.on('close', () => finish(new BurrowError('netd_unavailable', `netd closed the connection before answering ${method}.`, NETD_AWAY)));
   });
 }

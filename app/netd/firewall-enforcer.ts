@@ -1,8 +1,10 @@
 // The kill switch's brain: every tunnel state becomes one firewall policy, which netd applies atomically
 // and verifies. Blocking states block; a connecting or connected tunnel lets exactly its own traffic
 // through (the network supplies that policy); a plain disconnected state without lockdown is open.
-// When anything needed for a tunnel policy is missing, the answer is "block", never "open".
-import { toErrorInfo, type NetworkKind, type Settings, type Target, type TunnelState } from '../domain/index.js';
+// When anything needed for a tunnel policy is missing, the answer is "block", never "open". Under lockdown
+// nothing leaves but what Burrow runs: a network that answers "open" (a proxy-mode profile: every program
+// would go out as it is) is refused with a reason, never applied (issue 12 item 2).
+import { BurrowError, NETWORK_LABELS, toErrorInfo, type NetworkKind, type Settings, type Target, type TunnelState } from '../domain/index.js';
 import type { FirewallPolicy } from '../firewall/index.js';
 import type { FirewallEnforcer } from '../supervisor/supervisor.js';
 import { isBlocking } from '../supervisor/state-machine.js';
@@ -21,6 +23,8 @@ export interface FirewallEnforcerDeps {
 
 export interface NetdFirewallEnforcer extends FirewallEnforcer {
   policyFor(state: TunnelState): Promise<FirewallPolicy>;
+  /** The next enforce applies even an unchanged policy (the table was changed behind netd's back). */
+  forget(): void;
 }
 
 export function createFirewallEnforcer(deps: FirewallEnforcerDeps): NetdFirewallEnforcer {
@@ -32,12 +36,15 @@ export function createFirewallEnforcer(deps: FirewallEnforcerDeps): NetdFirewall
       deps.log('warn', `There is no firewall policy for ${state.target.network} tunnels yet: everything stays blocked.`);
       return block;
     }
+    let policy: FirewallPolicy;
     try {
-      return (await source(state.target, state.state)) ?? block;
+      policy = (await source(state.target, state.state)) ?? block;
     } catch (error) {
       deps.log('warn', `The firewall policy for ${state.target.profileName} could not be built (${toErrorInfo(error).message}): blocking instead.`);
       return block;
     }
+    if (policy.kind === 'open' && deps.settings().lockdown) throw lockdownRefusal(state.target);
+    return policy;
   };
 
   const policyFor = async (state: TunnelState): Promise<FirewallPolicy> => {
@@ -61,6 +68,9 @@ export function createFirewallEnforcer(deps: FirewallEnforcerDeps): NetdFirewall
 
   return {
     policyFor,
+    forget() {
+      lastApplied = undefined;
+    },
     async enforce(state) {
       const policy = await policyFor(state);
       const key = JSON.stringify(policy);
@@ -72,4 +82,13 @@ export function createFirewallEnforcer(deps: FirewallEnforcerDeps): NetdFirewall
       deps.log('info', `Firewall: ${result.applied} policy in place for ${state.state} (${result.ms} ms, verified).`);
     },
   };
+}
+
+/** Not retried: the profile cannot connect under lockdown as it is (code `conflict`). */
+export function lockdownRefusal(target: Target): BurrowError {
+  return new BurrowError(
+    'conflict',
+    `Lockdown is on, and "${target.profileName}" is a ${NETWORK_LABELS[target.network]} profile in proxy mode: connecting it would let every program out in the clear. Use the profile in system-wide mode, or turn lockdown off.`,
+    { network: target.network },
+  );
 }

@@ -3,9 +3,10 @@
 // (native/netd/wireguard/pause.ts says why both), wgResume puts everything back, and the firewall's named
 // counters come from firewallStatus. While paused netd answers wgStatus with the peers as they were, so the
 // driver's health loop keeps seeing a live tunnel and the supervisor does not flap into error; a
-// wireguard-go that really dies meanwhile still shows.
+// wireguard-go that really dies meanwhile still shows. Tor, Nym and dVPN in system-wide mode: netd stops the
+// helper its redirect leads into (systemPause, native/netd/system-pause.ts); in proxy mode netd refuses.
 import { BurrowError, type TunnelState } from '../domain/index.js';
-import { MAX_WG_PAUSE_MS, NetdInterfaceNameSchema } from '../contract/index.js';
+import { MAX_SYSTEM_PAUSE_MS, MAX_WG_PAUSE_MS, NetdInterfaceNameSchema } from '../contract/index.js';
 import type { TunnelInterrupter } from '../leaks/types.js';
 import type { NetdClient } from './client.js';
 
@@ -14,9 +15,10 @@ export interface TunnelInterrupterOptions {
   maxPauseMs?: number;
 }
 
-/** The interrupter for the tunnel in `state`, or undefined when no WireGuard tunnel is connected. */
+/** The interrupter for the tunnel in `state`, or undefined when nothing is connected. */
 export function createTunnelInterrupter(netd: NetdClient, state: TunnelState, options: TunnelInterrupterOptions = {}): TunnelInterrupter | undefined {
-  if (state.state !== 'connected' || state.target.network !== 'wireguard') return undefined;
+  if (state.state !== 'connected') return undefined;
+  if (state.target.network !== 'wireguard') return systemInterrupter(netd, options);
   const name = NetdInterfaceNameSchema.safeParse(state.details.interface);
   if (!name.success) return undefined;
   const ifname = name.data;
@@ -37,6 +39,29 @@ export function createTunnelInterrupter(netd: NetdClient, state: TunnelState, op
     },
     async counters(signal) {
       check(signal);
+      return (await netd.call('firewallStatus', {})).counters;
+    },
+  };
+}
+
+/**
+ * Tor, Nym and dVPN (issue 12 item 11): netd stops the helper its system-wide policy redirects into (tor, or
+ * redsocks in front of the Nym or dVPN client), so only the redirect holds programs in. netd refuses unless
+ * a system-wide policy is in place: in proxy mode the probe then says "not tested" with netd's reason.
+ */
+function systemInterrupter(netd: NetdClient, options: TunnelInterrupterOptions): TunnelInterrupter {
+  const maxMs = Math.min(options.maxPauseMs ?? 20_000, MAX_SYSTEM_PAUSE_MS);
+  return {
+    async stopHelper(signal) {
+      if (signal.aborted) throw new BurrowError('cancelled', 'The kill-switch probe was cancelled.');
+      const result = await netd.call('systemPause', { maxMs });
+      if (!result.paused) throw new BurrowError('helper_failed', 'netd did not pause the system-wide helper.');
+    },
+    async startHelper() {
+      await netd.call('systemResume', {});
+    },
+    async counters(signal) {
+      if (signal.aborted) throw new BurrowError('cancelled', 'The kill-switch probe was cancelled.');
       return (await netd.call('firewallStatus', {})).counters;
     },
   };

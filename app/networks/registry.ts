@@ -1,10 +1,9 @@
 // The networks this build can import and drive. A network appears here when its parser or driver exists;
 // the host answers `not_implemented` for the rest, never a fake success.
 import type { NetworkKind, Settings } from '../domain/index.js';
-import type { ProfileParser } from '../host/profile-import.js';
 import type { NetdClient } from '../netd/client.js';
 import type { TunnelPolicySource } from '../netd/firewall-enforcer.js';
-import type { NetworkDriver, StoredProfile } from '../supervisor/driver.js';
+import type { NetworkDriver, ProfileParser, StoredProfile } from '../supervisor/driver.js';
 import { createDvpnNetwork } from './dvpn/index.js';
 import { createNymNetwork } from './nym/index.js';
 import { createTorNetwork } from './tor/index.js';

@@ -80,6 +80,13 @@ export class ProfileRepo {
     return removed;
   }
 
+  /** A changed configuration (already validated by its network) and the facts shown for it; secrets stay. */
+  update(id: string, config: Record<string, unknown>, details: ProfileSummary['details']): ProfileSummary | undefined {
+    this.db.prepare('UPDATE profiles SET config = ?, details = ? WHERE id = ?').run(JSON.stringify(config), JSON.stringify(details), id);
+    const row = this.db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
+    return row && this.summary(row);
+  }
+
   markUsed(id: string, now: Date): void {
     this.db.prepare('UPDATE profiles SET last_used_at = ? WHERE id = ?').run(now.toISOString(), id);
   }

@@ -1,13 +1,18 @@
 // When to try again after a failed attempt, and how long to wait first.
 import type { ErrorInfo } from '../domain/index.js';
 
-/** Failures that another attempt can fix; a bad profile or a missing helper will not fix itself. */
-const RETRIABLE = new Set<ErrorInfo['code']>(['handshake_timeout', 'helper_failed', 'timeout', 'host_unreachable']);
+/**
+ * Failures that another attempt can fix; a bad profile or a missing helper will not fix itself. A firewall
+ * that could not be applied is retried too: netd may have been busy or restarting.
+ */
+const RETRIABLE = new Set<ErrorInfo['code']>(['handshake_timeout', 'helper_failed', 'timeout', 'host_unreachable', 'firewall_failed']);
 
 export const MAX_ATTEMPTS = 5;
 
 export function shouldRetry(cause: ErrorInfo, attempt: number): boolean {
-  return RETRIABLE.has(cause.code) && attempt < MAX_ATTEMPTS;
+  // netd away (restarting under systemd) comes back; a host started without netd does not.
+  const netdAway = cause.code === 'netd_unavailable' && cause.evidence?.netd === 'away';
+  return (RETRIABLE.has(cause.code) || netdAway) && attempt < MAX_ATTEMPTS;
 }
 
 /** 0 for the first attempt, then 1 s, 2 s, 4 s, ... capped at 30 s. */

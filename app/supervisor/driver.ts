@@ -1,6 +1,18 @@
 // The interface every network's driver implements (after IVPN's Process): the supervisor owns the state;
 // a driver only does the work and reports what happened.
-import type { ConnectionDetails, ErrorInfo, NetworkKind, Progress } from '../domain/index.js';
+import type { ConnectionDetails, ErrorInfo, NetworkKind, ParsedProfile, Progress } from '../domain/index.js';
+
+/**
+ * Each network's importer for profile files, declared here beside the driver so that networks/ need not
+ * know the host that composes them (the host's profile-import.ts picks among the parsers).
+ */
+export interface ProfileParser {
+  network: NetworkKind;
+  /** Whether this text looks like a profile of this network (cheap, no validation). */
+  detect(text: string, fileName?: string): boolean;
+  /** Validate and parse; throws BurrowError('invalid_profile', ...) with a line number where it can. */
+  parse(text: string, fileName?: string): ParsedProfile;
+}
 
 export interface StoredProfile {
   id: string;

@@ -127,7 +127,8 @@ function nextState(state: TunnelState, event: SupervisorEvent, policy: StatePoli
             return {
               state: 'error',
               cause: state.cause ?? { code: 'internal', message: 'The connection failed.' },
-              blocking: policy.killSwitch || policy.lockdown,
+              // Rules that could not be applied leave the strictest ones netd can still put in place.
+              blocking: policy.killSwitch || policy.lockdown || state.cause?.code === 'firewall_failed',
               target: state.target,
             };
           }

@@ -6,6 +6,11 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export const HIDDEN_FLAG = '--hidden';
+/**
+ * The icon the packages install: electron-builder names it after linux.executableName
+ * (/usr/share/icons/hicolor/<size>/apps/burrow-desktop.png); the packaging test checks both agree.
+ */
+export const INSTALLED_ICON = 'burrow-desktop';
 
 export function autostartPath(env: Readonly<Record<string, string | undefined>> = process.env, home: string = homedir()): string {
   const configHome = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
@@ -42,7 +47,7 @@ export function autostartDesktopEntry(input: AutostartEntryInput): string {
     'Name=Burrow',
     'Comment=Start Burrow in the tray when you log in',
     `Exec=${exec}`,
-    `Icon=${input.icon ?? 'burrow'}`,
+    `Icon=${input.icon ?? INSTALLED_ICON}`,
     'Terminal=false',
     'Categories=Network;Security;',
     'X-GNOME-Autostart-enabled=true',

@@ -4,8 +4,10 @@
 import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { IPC_EVENT_CHANNEL, type EventEnvelope } from '../../app/contract/index.js';
+import { dispatchCall, IPC_EVENT_CHANNEL, type EventEnvelope } from '../../app/contract/index.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol.js';
+import { autostartPath } from './autostart.js';
+import { AutostartSync, autostartEntryFor } from './autostart-sync.js';
 import { resolveRendererLocation, type RendererLocation } from './app-url.js';
 import { EventQueue } from './event-queue.js';
 import { closeWithin, type HostFactory, type HostLike } from './host-link.js';
@@ -16,12 +18,17 @@ import { notificationFor, notificationForLeak, type NotificationSpec } from './n
 import { hardenSession, hardenWebContents, type SecurityLog } from './security.js';
 import { TrayController } from './tray-controller.js';
 import { parseTrayTheme } from './tray-icons.js';
+import { closeDecision, NO_TRAY_NOTICE, probeTrayPresence, startHidden, type TrayPresence } from './tray-presence.js';
 import { applyEvent, viewFromSnapshot, type DesktopView } from './view-model.js';
+import { electronSqliteBinding, missingBindingMessage } from './native-binding.js';
+import { SecondInstanceRelay } from './second-instance.js';
 import { mainWindowOptions } from './window-options.js';
 
 export interface DesktopDeps {
   readonly createHost: HostFactory;
   readonly resolveDataDir: (flag?: string) => string;
+  /** Whether this desktop shows a tray (tray-presence.ts); replaceable for tests. */
+  readonly probeTray?: () => Promise<TrayPresence>;
 }
 
 // The shell's own log: to stderr until the host runs, then into the host's log (the Logs page), which
@@ -61,6 +68,13 @@ export function runDesktop(deps: DesktopDeps): void {
     app.quit();
     return;
   }
+  // Before any start-up work: a relaunch while the host is still opening must not be lost.
+  const relaunch = new SecondInstanceRelay();
+  app.on('second-instance', (_event, argv) => relaunch.request(argv));
+
+  // The store inside this process loads better-sqlite3 built for Electron, never node_modules' Node build.
+  const binding = electronSqliteBinding({ packaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath, env: process.env });
+  process.env.BURROW_SQLITE_BINDING = binding;
 
   const gate = new ExternalOpenGate();
   app.on('web-contents-created', (_event, contents) => {
@@ -69,7 +83,12 @@ export function runDesktop(deps: DesktopDeps): void {
 
   app
     .whenReady()
-    .then(() => start(deps, args, location))
+    .then(() => start(deps, args, location, relaunch))
+    .catch((error: unknown) => {
+      // The usual first-run failure in a checkout: say which command builds the missing module.
+      if (!existsSync(binding)) throw new Error(missingBindingMessage(binding, app.isPackaged));
+      throw error;
+    })
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       log.error(`Burrow could not start: ${message}`);
@@ -79,7 +98,7 @@ export function runDesktop(deps: DesktopDeps): void {
     });
 }
 
-async function start(deps: DesktopDeps, args: LaunchArgs, location: RendererLocation): Promise<void> {
+async function start(deps: DesktopDeps, args: LaunchArgs, location: RendererLocation, relaunch: SecondInstanceRelay): Promise<void> {
   const paths = appPaths();
   const ses = session.defaultSession;
   hardenSession(ses, location, log);
@@ -130,10 +149,15 @@ async function start(deps: DesktopDeps, args: LaunchArgs, location: RendererLoca
     event.preventDefault();
     quit();
   });
-  // Closing the window leaves Burrow in the tray: the tunnel and the kill switch stay as they are.
-  app.on('window-all-closed', () => undefined);
-  app.on('second-instance', (_event, argv) => {
-    if (!parseLaunchArgs(argv).hidden) showWindow();
+  // Closing the window leaves Burrow in the tray (the tunnel and the kill switch stay as they are), unless
+  // this desktop shows no tray: then nothing would be left to bring it back, so it quits.
+  const probeTray = deps.probeTray ?? (() => probeTrayPresence());
+  const trayPresence = await probeTray();
+  if (trayPresence === 'absent') log.warn(NO_TRAY_NOTICE);
+  app.on('window-all-closed', () => {
+    void probeTray().then((presence) => {
+      if (closeDecision(presence) === 'quit') quit();
+    });
   });
 
   const disposeIpc = registerIpc(ipcMain, {
@@ -152,10 +176,20 @@ async function start(deps: DesktopDeps, args: LaunchArgs, location: RendererLoca
     onError: (message) => notify({ title: 'Burrow', body: message, urgency: 'normal', timeoutType: 'default' }, showWindow),
   });
 
+  // The autostart entry follows the setting; at start-up the file's presence is adopted once.
+  const autostart = new AutostartSync(
+    {
+      path: autostartPath(process.env),
+      entry: autostartEntryFor({ packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), appImage: process.env.APPIMAGE }),
+    },
+    (message) => log.error(message),
+  );
+
   const unsubscribe = host.onEvent((event, payload) => {
     queue.push({ event, data: payload });
     const change = applyEvent(view, event, payload);
     view = change.view;
+    if (change.kind === 'settings') void autostart.apply(view.settings);
     if (change.kind === 'none') return;
     if (change.kind === 'leak') {
       const spec = notificationForLeak(change.verdict);
@@ -176,7 +210,13 @@ async function start(deps: DesktopDeps, args: LaunchArgs, location: RendererLoca
     hostLog = undefined;
   });
 
-  if (!args.hidden) showWindow();
+  await autostart
+    .reconcile(view.settings, (patch) => dispatchCall(host.handlers, null, 'updateSettings', patch))
+    .catch((error: unknown) => log.error(`Autostart: ${error instanceof Error ? error.message : String(error)}`));
+
+  if (!startHidden(args.hidden, trayPresence)) showWindow();
+  if (trayPresence === 'absent') notify({ title: 'Burrow has no tray icon here', body: NO_TRAY_NOTICE, urgency: 'normal', timeoutType: 'default' }, showWindow);
+  relaunch.attach(showWindow);
   log.info(`Desktop started${args.hidden ? ' in the tray' : ''}; renderer ${location.url}.`);
 }
 

@@ -1,6 +1,7 @@
 // Pure policies for what the window may do beyond showing the app (Electron security checklist items
 // 5, 13, 14 and 15): navigate only within the app, never open windows, never grant a permission, and hand
 // a link to the system browser only when it is https to a host we list, at most once in a while.
+import { privacyFacts } from '../../app/measure/facts.js';
 import { isAppUrl, originOf, type RendererLocation } from './app-url.js';
 
 /** will-navigate / will-redirect / will-frame-navigate: allowed only to another page of the app itself. */
@@ -8,19 +9,35 @@ export function isNavigationAllowed(url: string, location: RendererLocation): bo
   return isAppUrl(url, location);
 }
 
+/** Hosts of the https sources the Compare page links to (resources/compare/privacy-facts.json). */
+export function factSourceHosts(facts = privacyFacts()): string[] {
+  const hosts = new Set<string>();
+  for (const network of facts.networks) {
+    for (const cell of Object.values(network.cells)) {
+      if (cell.source !== undefined) hosts.add(new URL(cell.source).hostname.toLowerCase());
+    }
+  }
+  return [...hosts].sort();
+}
+
 /**
  * Hosts a link in the UI may open in the person's browser: the docs they need to act on an error (Tor
- * bridges, the GNOME tray extension) and the networks' own sites. Exact host match, no subdomains.
+ * bridges, the GNOME tray extension), the networks' own sites, and every source the Compare page cites
+ * (derived, so a new source in privacy-facts.json is never a link that silently does nothing). Exact host
+ * match, no subdomains.
  */
 export const EXTERNAL_HOST_ALLOWLIST: readonly string[] = [
-  'bridges.torproject.org',
-  'support.torproject.org',
-  'www.torproject.org',
-  'nymtech.net',
-  'www.wireguard.com',
-  'mysterium.network',
-  'extensions.gnome.org',
-  'github.com',
+  ...new Set([
+    'bridges.torproject.org',
+    'support.torproject.org',
+    'www.torproject.org',
+    'nymtech.net',
+    'www.wireguard.com',
+    'mysterium.network',
+    'extensions.gnome.org',
+    'github.com',
+    ...factSourceHosts(),
+  ]),
 ];
 
 export function isAllowedExternalUrl(url: string, allowlist: readonly string[] = EXTERNAL_HOST_ALLOWLIST): boolean {

@@ -171,6 +171,14 @@ function settingItems(settings: Settings): TrayMenuItem[] {
       checked: settings.lockdown,
       action: { type: 'updateSettings', patch: { lockdown: !settings.lockdown } },
     },
+    {
+      type: 'checkbox',
+      id: 'autostart',
+      label: 'Start when I log in',
+      enabled: true,
+      checked: settings.autostart,
+      action: { type: 'updateSettings', patch: { autostart: !settings.autostart } },
+    },
   ];
 }
 

@@ -33,6 +33,7 @@ export function applyEvent(view: DesktopView, event: EventName, payload: unknown
       return { kind: 'leak', verdict: payload as LeakVerdict, view };
     case 'log':
     case 'measureProgress':
+    case 'dvpnRegistration':
       return { kind: 'none', view };
   }
 }

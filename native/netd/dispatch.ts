@@ -16,8 +16,16 @@ import {
 import { describeIssues } from '../../app/contract/validation.js';
 import { redact, type Logger } from './log.js';
 
+/** Who sent a request, as the kernel says (peer.ts); undefined when it could not be told. */
+export interface Caller {
+  /** Who is asking (the kernel's answer, never the request's), looked up when a command needs it. */
+  uid(): Promise<number | undefined>;
+}
+
+export const UNKNOWN_CALLER: Caller = { uid: () => Promise.resolve(undefined) };
+
 export type NetdHandlers = {
-  [N in NetdCommandName]: (request: ValidNetdRequest<N>) => Promise<NetdResponse<N>>;
+  [N in NetdCommandName]: (request: ValidNetdRequest<N>, caller: Caller) => Promise<NetdResponse<N>>;
 };
 
 /** Facts about a request that are safe to log; never its params. */
@@ -31,7 +39,7 @@ function failure(id: number | null, error: ErrorInfo): NetdResponseEnvelope {
 export async function dispatchLine(
   handlers: NetdHandlers,
   line: string,
-  context: { logger: Logger; connection: number; facts?: LogFacts },
+  context: { logger: Logger; connection: number; facts?: LogFacts; caller?: Caller },
 ): Promise<NetdResponseEnvelope> {
   const started = performance.now();
   const { logger, connection } = context;
@@ -62,8 +70,8 @@ export async function dispatchLine(
   }
   const facts = context.facts?.(method, checked.data) ?? {};
   try {
-    const handler = handlers[method] as (request: unknown) => Promise<unknown>;
-    const result = netdCommands[method].response.parse(await handler(checked.data));
+    const handler = handlers[method] as (request: unknown, caller: Caller) => Promise<unknown>;
+    const result = netdCommands[method].response.parse(await handler(checked.data, context.caller ?? UNKNOWN_CALLER));
     const level = method === 'ping' || method === 'wgStatus' || method === 'firewallStatus' ? 'debug' : 'info';
     logger.log(level, 'request done', { connection, method, ms: Math.round(performance.now() - started), ...facts });
     return { id, ok: true, result };

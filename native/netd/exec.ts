@@ -19,6 +19,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Resolve with the result instead of rejecting on a non-zero exit. */
   allowFailure?: boolean;
+  /** Run as this user (netd has CAP_SETUID/CAP_SETGID); both or neither. */
+  as?: { uid: number; gid: number };
 }
 
 export type Runner = (file: string, args: readonly string[], options?: RunOptions) => Promise<ToolResult>;
@@ -28,7 +30,7 @@ export const runTool: Runner = (file, args, options = {}) =>
     const child = execFile(
       file,
       args,
-      { env: TOOL_ENV, timeout: options.timeoutMs ?? 10_000, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      { env: TOOL_ENV, timeout: options.timeoutMs ?? 10_000, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8', ...(options.as === undefined ? {} : { uid: options.as.uid, gid: options.as.gid }) },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         if (error !== null && (code === -1 || options.allowFailure !== true)) {

@@ -3,11 +3,16 @@
 // do not wait behind them.
 import type { NetdCommandName } from '../../app/contract/index.js';
 import { NETD_PROTOCOL_VERSION } from '../../app/contract/index.js';
+import { BurrowError } from '../../app/domain/index.js';
 import type { LogFacts, NetdHandlers } from './dispatch.js';
+import { checkExemptUid } from './exempt-uids.js';
 import type { ResolverConfig } from './dns.js';
 import type { Firewall } from './firewall.js';
 import type { LockdownFlag } from './lockdown-flag.js';
+import type { Logger } from './log.js';
+import type { ObfsHelper } from './obfs.js';
 import type { SystemRedirect } from './redirect.js';
+import { SystemPauses, type PauseHelper } from './system-pause.js';
 import type { SystemTor } from './tor.js';
 import type { Tunnels } from './wireguard/tunnels.js';
 
@@ -19,9 +24,17 @@ export interface HandlerDeps {
   dns: ResolverConfig;
   tor: SystemTor;
   redirect: SystemRedirect;
+  obfs: ObfsHelper;
   startedAt: number;
   lockdownFlag: LockdownFlag;
+  /** Refuses a policy exempting a uid that is not Burrow's own (default: exempt-uids.ts against /etc/passwd). */
+  checkExempt?: (policy: unknown) => void;
+  logger?: Logger;
 }
+
+/** The firewall policies under which a stopped system-wide helper leaves programs nothing but the redirect. */
+const SYSTEM_POLICIES = new Set(['tor-system', 'socks-redirect']);
+const silent: Logger = { log: () => undefined };
 
 function serialised(): <T>(work: () => Promise<T>) => Promise<T> {
   let chain: Promise<unknown> = Promise.resolve();
@@ -34,29 +47,78 @@ function serialised(): <T>(work: () => Promise<T>) => Promise<T> {
 
 export function createHandlers(deps: HandlerDeps): NetdHandlers {
   const exclusive = serialised();
+  const pauses = new SystemPauses(deps.logger ?? silent);
+  /**
+   * The helper a system-wide policy redirects into: netd's tor when it runs, else redsocks (Nym's
+   * socks-redirect, and dVPN, whose policy has the tor-system shape with redsocks behind it).
+   */
+  const systemHelper = (): PauseHelper | undefined => {
+    const tor = deps.tor.status();
+    if (tor.running && tor.pid !== null) return { name: 'tor', pid: tor.pid };
+    const redsocks = deps.redirect.status();
+    return redsocks.running && redsocks.pid !== null ? { name: 'redsocks', pid: redsocks.pid } : undefined;
+  };
   return {
     ping: () => Promise.resolve({ protocol: NETD_PROTOCOL_VERSION, version: NETD_VERSION, pid: process.pid, uptimeMs: Date.now() - deps.startedAt }),
-    applyFirewall: ({ policy }) => exclusive(() => deps.firewall.apply(policy)),
+    applyFirewall: ({ policy }) =>
+      exclusive(() => {
+        (deps.checkExempt ?? checkExemptUid)(policy);
+        return deps.firewall.apply(policy);
+      }),
     clearFirewall: () => exclusive(() => deps.firewall.clear()),
     firewallStatus: () => deps.firewall.status(),
     wgUp: (request) => exclusive(() => deps.tunnels.up(request)),
     wgDown: ({ ifname }) => exclusive(() => deps.tunnels.down(ifname)),
     wgStatus: ({ ifname }) => deps.tunnels.status(ifname),
     setDns: ({ servers, search }) =>
-      exclusive(() => {
-        deps.dns.set(servers, search);
-        return Promise.resolve({ set: true as const });
+      exclusive(async () => {
+        await deps.dns.set(servers, search);
+        return { set: true as const };
       }),
-    restoreDns: () => exclusive(() => Promise.resolve({ restored: deps.dns.restore() })),
+    restoreDns: () => exclusive(async () => ({ restored: await deps.dns.restore() })),
     setLockdownFlag: ({ lockdown, allowLan }) => exclusive(() => Promise.resolve(deps.lockdownFlag.set(lockdown, allowLan))),
-    wgPause: ({ ifname, maxMs }) => exclusive(() => deps.tunnels.pause(ifname, maxMs)),
+    wgPause: ({ ifname, maxMs }) =>
+      exclusive(async () => {
+        // Pausing lifts the tunnel's routes: only the tunnel policy's rules then hold traffic in. Under any
+        // other policy (open, a table someone removed) the probe itself would be the leak (issue 12 item 10).
+        if (deps.firewall.keptKind !== 'tunnel' || (await deps.firewall.check()) === 'failed') {
+          throw new BurrowError('conflict', `netd will not pause ${ifname}: the firewall holds no tunnel policy (${deps.firewall.keptKind ?? 'none'}), so traffic would leave around the tunnel.`);
+        }
+        return deps.tunnels.pause(ifname, maxMs);
+      }),
     wgResume: ({ ifname }) => exclusive(() => deps.tunnels.resume(ifname)),
-    torSystemStart: (request) => exclusive(() => deps.tor.start(request)),
-    torSystemStop: () => exclusive(() => deps.tor.stop()),
+    torSystemStart: (request, caller) =>
+      exclusive(async () => {
+        // The control directory is made for controllerUid: only that uid (or root) may ask for it.
+        const uid = await caller.uid();
+        if (uid === undefined) throw new BurrowError('unauthorized', 'netd could not tell which user is asking, so it will not start system-wide Tor for one.');
+        if (uid !== 0 && uid !== request.controllerUid) {
+          throw new BurrowError('unauthorized', `uid ${uid} asked netd to start system-wide Tor for uid ${request.controllerUid}; a user may ask only for itself.`);
+        }
+        return deps.tor.start(request);
+      }),
+    // A stopped helper holds SIGTERM until it is continued: a probe's pause ends before any stop.
+    torSystemStop: () => exclusive(() => (pauses.resume(), deps.tor.stop())),
     torSystemStatus: () => Promise.resolve(deps.tor.status()),
     redirectStart: (request) => exclusive(() => deps.redirect.start(request)),
-    redirectStop: () => exclusive(() => deps.redirect.stop()),
+    redirectStop: () => exclusive(() => (pauses.resume(), deps.redirect.stop())),
     redirectStatus: () => Promise.resolve(deps.redirect.status()),
+    systemPause: ({ maxMs }) =>
+      exclusive(async () => {
+        // Stopping the helper is a test of the redirect: under any other policy (a proxy-mode open table,
+        // none, a table someone removed) nothing would hold programs in, and the probe would be the leak.
+        const kind = deps.firewall.keptKind;
+        if (kind === undefined || !SYSTEM_POLICIES.has(kind) || (await deps.firewall.check()) === 'failed') {
+          throw new BurrowError('conflict', `netd will not pause the system-wide helper: the firewall holds no system-wide policy (${kind ?? 'none'}), so traffic would leave around it.`);
+        }
+        const helper = systemHelper();
+        if (helper === undefined) throw new BurrowError('conflict', 'netd will not pause the system-wide helper: none is running.');
+        return pauses.pause(helper, maxMs);
+      }),
+    systemResume: () => exclusive(() => Promise.resolve(pauses.resume())),
+    obfsStart: (request) => exclusive(() => deps.obfs.start(request)),
+    obfsStop: () => exclusive(() => deps.obfs.stop()),
+    obfsStatus: () => Promise.resolve(deps.obfs.status()),
   };
 }
 
@@ -77,6 +139,9 @@ export const logFacts: LogFacts = (method: NetdCommandName, request: unknown): R
       return { bridges: Array.isArray(r.bridges) ? r.bridges.length : 0, authorities: Array.isArray(r.dirAuthorities) ? r.dirAuthorities.length : 0 };
     case 'redirectStart':
       return { proxy: String(r.proxyType), proxyPort: Number(r.proxyPort) };
+    case 'obfsStart':
+      // The server's address, never the password or id.
+      return { type: String(r.type), server: (r.server as { ip: string }).ip };
     case 'setLockdownFlag':
       return { lockdown: String(r.lockdown), allowLan: String(r.allowLan) };
     case 'setDns':

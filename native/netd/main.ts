@@ -12,6 +12,7 @@ import { Firewall } from './firewall.js';
 import { createHandlers, logFacts, NETD_VERSION } from './handlers.js';
 import { DEFAULT_LOCKDOWN_FLAG, LockdownFlag } from './lockdown-flag.js';
 import { createLogger, type LogLevel } from './log.js';
+import { ObfsHelper } from './obfs.js';
 import { startServer } from './server.js';
 import { StateFile } from './state-file.js';
 import { SystemRedirect } from './redirect.js';
@@ -19,10 +20,15 @@ import { DEFAULT_TOR_DIR, SystemTor } from './tor.js';
 import { Tunnels } from './wireguard/tunnels.js';
 
 export const DEFAULT_NETD_SOCKET = '/run/burrow/netd.sock';
+/** The resolver's backup must survive a power loss (issue 12 item 9): not under /run. */
+export const DEFAULT_DNS_BACKUP_DIR = '/var/lib/burrow/dns';
 
-const USAGE = `Usage: burrow netd [--socket PATH] [--group NAME|GID] [--state-dir DIR] [--resolv-conf PATH]
+const USAGE = `Usage: burrow netd [--socket PATH] [--group NAME|GID] [--state-dir DIR] [--resolv-conf PATH] [--dns-backup-dir DIR]
                    [--userspace-wireguard] [--tor-dir DIR] [--lockdown-flag PATH] [--log-level debug|info|warn|error]
-Runs as root. Defaults: --socket ${DEFAULT_NETD_SOCKET}, --state-dir /run/burrow-netd, --resolv-conf /etc/resolv.conf,
+                   [--recover-only]
+Runs as root. --recover-only undoes what a netd that died left behind (its tunnels, the resolver it replaced)
+and exits: the package's pre-remove script runs it when netd cannot stop cleanly any more. Defaults: --socket ${DEFAULT_NETD_SOCKET}, --state-dir /run/burrow-netd, --resolv-conf /etc/resolv.conf,
+--dns-backup-dir ${DEFAULT_DNS_BACKUP_DIR} (<state-dir>/dns with --state-dir; kept across reboots),
 --tor-dir ${DEFAULT_TOR_DIR} (system-wide tor's kept state; must be reachable by tor's user),
 --lockdown-flag ${DEFAULT_LOCKDOWN_FLAG} (read by burrow-early-boot-blocking.service)
 `;
@@ -44,10 +50,12 @@ async function main(argv: string[]): Promise<number> {
       group: { type: 'string' },
       'state-dir': { type: 'string' },
       'resolv-conf': { type: 'string' },
+      'dns-backup-dir': { type: 'string' },
       'userspace-wireguard': { type: 'boolean' },
       'tor-dir': { type: 'string' },
       'lockdown-flag': { type: 'string' },
       'log-level': { type: 'string' },
+      'recover-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -64,16 +72,35 @@ async function main(argv: string[]): Promise<number> {
   const tunnels = new Tunnels({ run: runTool, logger, state, userspaceOnly: values['userspace-wireguard'] === true });
   const recovered = await tunnels.recover();
   if (recovered.length > 0) logger.log('warn', 'removed tunnels a previous netd left behind', { interfaces: recovered });
+  const stateDir = values['state-dir'];
+  const dns = new ResolverConfig(values['resolv-conf'] ?? '/etc/resolv.conf', state.dir, {
+    backupDir: values['dns-backup-dir'] ?? (stateDir === undefined ? DEFAULT_DNS_BACKUP_DIR : join(stateDir, 'dns')),
+    logger,
+    tunnelLink: () => tunnels.activeLink(),
+  });
+  // After an unclean stop (SIGKILL, power loss) the system's resolver comes back before anything else.
+  const dnsRecovered = await dns.recover();
+  if (dnsRecovered !== undefined) logger.log('warn', 'restored the resolver a previous netd left replaced', { how: dnsRecovered });
+  if (values['recover-only'] === true) {
+    dns.stop();
+    return 0;
+  }
   const tor = new SystemTor(values['tor-dir'] ?? DEFAULT_TOR_DIR, logger);
   const redirect = new SystemRedirect(join(state.dir, 'redirect'), logger);
+  const obfs = new ObfsHelper(join(state.dir, 'obfs'), runTool, logger);
+  const firewall = new Firewall({ run: runTool, logger });
+  // Notices a flushed or changed table within a second and puts it back (issue 12 item 3).
+  const stopWatch = firewall.watch();
   const handlers = createHandlers({
     tor,
     redirect,
-    firewall: new Firewall({ run: runTool }),
+    obfs,
+    firewall,
     tunnels,
-    dns: new ResolverConfig(values['resolv-conf'] ?? '/etc/resolv.conf', state.dir),
+    dns,
     startedAt: Date.now(),
     lockdownFlag: new LockdownFlag(values['lockdown-flag'] ?? DEFAULT_LOCKDOWN_FLAG),
+    logger,
   });
   const server = await startServer({
     path: values.socket ?? DEFAULT_NETD_SOCKET,
@@ -91,10 +118,15 @@ async function main(argv: string[]): Promise<number> {
       stopping = true;
       logger.log('info', 'stopping; the firewall stays as it is (fail closed)', { signal });
       void (async () => {
+        stopWatch();
         await server.close();
+        await obfs.stop().catch((error: unknown) => logger.log('error', 'transport helper teardown failed', { reason: toErrorInfo(error).message }));
         await redirect.stop().catch((error: unknown) => logger.log('error', 'redirect teardown failed', { reason: toErrorInfo(error).message }));
         await tor.stop().catch((error: unknown) => logger.log('error', 'tor teardown failed', { reason: toErrorInfo(error).message }));
         await tunnels.downAll().catch((error: unknown) => logger.log('error', 'tunnel teardown failed', { reason: toErrorInfo(error).message }));
+        // The tunnels are gone: the system's resolver comes back with them.
+        await dns.restore().catch((error: unknown) => logger.log('error', 'resolver restore failed', { reason: toErrorInfo(error).message }));
+        dns.stop();
         resolve(0);
       })();
     };

@@ -74,7 +74,7 @@ export class DnsStub {
 
   async start(): Promise<void> {
     const udp = createSocket('udp4');
-    udp.on('message', (message: Buffer, from: RemoteInfo) => void this.answerUdp(udp, message, from));
+    udp.on('message', (message: Buffer, from: RemoteInfo) => void this.answerUdp(udp, message, from).catch(() => undefined));
     udp.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
@@ -146,7 +146,14 @@ export class DnsStub {
     const answer = await this.resolve(message);
     // 1232 bytes: the EDNS buffer size DNS Flag Day 2020 settled on; larger answers go over TCP.
     const reply = answer.length > 1232 ? truncated(answer, message) : answer;
-    udp.send(reply, from.port, from.address, () => undefined);
+    // Stopped while the answer was on its way (the network was switched): sending on the closed socket
+    // would throw outside any handler and take netd down with it.
+    if (this.udp !== udp) return;
+    try {
+      udp.send(reply, from.port, from.address, () => undefined);
+    } catch {
+      /* closed in between: the asker retries */
+    }
   }
 
   private serveTcp(socket: Socket): void {

@@ -7,8 +7,10 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { dirname } from 'node:path';
 import { BurrowError } from '../../app/domain/index.js';
 import { MAX_NETD_MESSAGE_BYTES } from '../../app/contract/index.js';
-import { dispatchLine, type LogFacts, type NetdHandlers } from './dispatch.js';
+import { dispatchLine, type Caller, type LogFacts, type NetdHandlers } from './dispatch.js';
+import { runTool, type Runner } from './exec.js';
 import type { Logger } from './log.js';
+import { peerOf } from './peer.js';
 
 /** Lines waiting behind the one in progress; a client that pipelines more than this is not a host. */
 const MAX_QUEUED = 16;
@@ -20,6 +22,8 @@ export interface ServerOptions {
   handlers: NetdHandlers;
   logger: Logger;
   facts?: LogFacts;
+  /** Runs `ss` for the caller lookup (tests replace it). */
+  run?: Runner;
 }
 
 export interface NetdServer {
@@ -55,6 +59,10 @@ export async function startServer(options: ServerOptions): Promise<NetdServer> {
     let buffer = '';
     const queue: string[] = [];
     let busy = false;
+    // Looked up once, when a command first needs it: the caller is then still connected, waiting for the
+    // answer (most commands never ask, and the lookup can cost a few `ss` runs under the unit's sandbox).
+    let peer: Promise<number | undefined> | undefined;
+    const caller: Caller = { uid: () => (peer ??= peerOf(socket, options.run ?? runTool).then((found) => found?.uid)) };
 
     const send = (message: unknown): void => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
@@ -63,7 +71,7 @@ export async function startServer(options: ServerOptions): Promise<NetdServer> {
       if (busy) return;
       busy = true;
       for (let line = queue.shift(); line !== undefined; line = queue.shift()) {
-        send(await dispatchLine(options.handlers, line, { logger, connection, ...(options.facts ? { facts: options.facts } : {}) }));
+        send(await dispatchLine(options.handlers, line, { logger, connection, caller, ...(options.facts ? { facts: options.facts } : {}) }));
       }
       busy = false;
     };

@@ -1,4 +1,6 @@
 // Entry point: pick the front door, start the store, render.
+// First: zod must be jitless before any schema module runs (CSP, see the module).
+import './lib/zod-setup.js';
 import { CacheProvider } from '@emotion/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

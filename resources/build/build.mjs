@@ -17,8 +17,12 @@ const esmBanner = "import { createRequire as __cr } from 'node:module'; const re
 const nodeEntries = [
   { in: 'app/cli/main.ts', out: 'dist/node/burrow.mjs', format: 'esm', shebang: true },
   { in: 'native/netd/main.ts', out: 'dist/node/netd.mjs', format: 'esm' },
-  { in: 'tests/lab/lab-cli.ts', out: 'dist/node/lab-cli.mjs', format: 'esm' },
-  { in: 'tests/lab/demo.ts', out: 'dist/node/demo.mjs', format: 'esm' },
+  // The client commands alone, minified: what a short `burrow connect` costs is mostly start-up.
+  { in: 'app/cli/client-main.ts', out: 'dist/node/burrow-client.mjs', format: 'esm', shebang: true, minify: true },
+  // The lab's tools bundle the stand-ins at run time (tests/lab/standins/bundle.ts): esbuild stays a package
+  // (it cannot be bundled: it starts its own worker and binary), found in the checkout's node_modules.
+  { in: 'tests/lab/lab-cli.ts', out: 'dist/node/lab-cli.mjs', format: 'esm', external: ['esbuild'] },
+  { in: 'tests/lab/demo.ts', out: 'dist/node/demo.mjs', format: 'esm', external: ['esbuild'] },
   { in: 'electron/main/index.ts', out: 'dist/electron/main.cjs', format: 'cjs' },
   { in: 'electron/preload/index.ts', out: 'dist/electron/preload.cjs', format: 'cjs' },
 ];
@@ -37,9 +41,10 @@ for (const entry of nodeEntries) {
     platform: 'node',
     target: 'node20',
     format: entry.format,
-    external,
+    external: [...external, ...(entry.external ?? [])],
     sourcemap: 'linked',
     banner: banner ? { js: banner } : undefined,
+    minify: entry.minify === true,
     logLevel: 'warning',
   });
 }

@@ -6,16 +6,19 @@
 //     nothing but the tunnel can reach), median of max(--runs, 5) (target ratio ≤ 1.5; absolute ms shown),
 //     from the request reaching the host (what the app pays) and from the `burrow connect` command line
 //   firewall apply: a policy change (block ↔ tunnel) through netd's socket, median of 100
-//   RSS of netd and of the headless host while connected
+//   RSS of netd (all its processes) and of the headless host while connected (target: one netd process < 40 MiB)
 //   --cycles N: N connect/disconnect cycles, each checked for leftovers (the issue's 100: --cycles 100)
 // Run: node --import tsx tests/bench/wireguard-bench.ts [--runs 5] [--cycles 100]
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectControl } from '../../app/cli/control-client.js';
 import { createNetdClient } from '../../app/netd/client.js';
 import type { FirewallPolicy } from '../../app/firewall/index.js';
-import { NO_TRACES, clientProcesses, startBurrowInLab, tunnelTraces, type BurrowInLab } from '../lab/burrow-in-lab.js';
+import { NO_TRACES, clientProcesses, ensureBuilt, startBurrowInLab, tunnelTraces, type BurrowInLab } from '../lab/burrow-in-lab.js';
+import { repoRoot } from '../lab/process.js';
 import { startLab, type Lab } from '../lab/lab.js';
 import { sleep } from '../lab/process.js';
 import { wgQuickUp } from '../lab/wg-quick.js';
@@ -63,6 +66,37 @@ async function connectTimeBurrow(lab: Lab, burrow: BurrowInLab): Promise<{ first
   await probe.stop();
   await burrow.cliJson(['disconnect']);
   return { firstPacket: first - started, command };
+}
+
+/** The client-only CLI (dist/node/burrow-client.mjs, built as resources/build/build.mjs builds it) next to the lab's burrow.mjs. */
+async function buildClientOnly(): Promise<string> {
+  const out = join(ensureBuilt(), 'burrow-client.mjs');
+  await build({
+    entryPoints: [join(repoRoot(), 'app/cli/client-main.ts')],
+    outfile: out,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['better-sqlite3', 'electron', 'bufferutil', 'utf-8-validate'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return out;
+}
+
+/** From `burrow-client connect --json` (the client-only bundle; Node start-up included). */
+async function connectTimeClientOnly(lab: Lab, burrow: BurrowInLab, bin: string): Promise<number> {
+  const probe = firstTunnelReply(lab);
+  await sleep(50);
+  const started = Date.now();
+  const result = await lab.exec('client', [process.execPath, bin, 'connect', 'lab', '--control', burrow.controlSocket, '--json'], { check: false, timeoutMs: 60_000 });
+  if (!result.stdout.includes('"connected"')) throw new Error(`burrow-client connect answered ${result.stdout}${result.stderr}`);
+  const first = await probe.done;
+  await probe.stop();
+  await burrow.cliJson(['disconnect']);
+  return first - started;
 }
 
 /** From the connect request reaching the host's control socket: what the app's Connect button costs. */
@@ -161,12 +195,15 @@ export async function benchWireguard(runs: number, cycleCount: number): Promise<
       const requestTimes: number[] = [];
       const cliTimes: number[] = [];
       const commandTimes: number[] = [];
+      const clientOnlyTimes: number[] = [];
+      const clientOnly = await buildClientOnly();
       for (let i = 0; i < Math.max(runs, 5); i++) {
         handTimes.push(await connectTimeByHand(lab));
         requestTimes.push(await connectTimeRequest(lab, burrow));
         const cliRun = await connectTimeBurrow(lab, burrow);
         cliTimes.push(cliRun.firstPacket);
         commandTimes.push(cliRun.command);
+        clientOnlyTimes.push(await connectTimeClientOnly(lab, burrow, clientOnly));
       }
       const ms = (xs: number[]): string => `median ${median(xs).toFixed(0).padStart(4)} ms  (${xs.map((t) => t.toFixed(0)).join(', ')})`;
       const verdict = (ratio: number): string => `ratio ${ratio.toFixed(2)} (target ≤ 1.5: ${ratio <= 1.5 ? 'met' : 'MISSED'})`;
@@ -175,6 +212,7 @@ export async function benchWireguard(runs: number, cycleCount: number): Promise<
         `  by hand (wireguard-go + wg + ip, as wg-quick)       ${ms(handTimes)}`,
         `  Burrow, from the request to the host (the app)      ${ms(requestTimes)}  ${verdict(median(requestTimes) / median(handTimes))}`,
         `  Burrow, from \`burrow connect\` (CLI start included) ${ms(cliTimes)}  ${verdict(median(cliTimes) / median(handTimes))}`,
+        `  Burrow, from \`burrow-client connect\` (client-only) ${ms(clientOnlyTimes)}  ${verdict(median(clientOnlyTimes) / median(handTimes))}`,
         `  \`burrow connect --json\` until it answers connected: median ${median(commandTimes).toFixed(0)} ms`,
       );
 
@@ -186,12 +224,15 @@ export async function benchWireguard(runs: number, cycleCount: number): Promise<
       await burrow.cliJson(['connect', 'lab']);
       await sleep(1000);
       const processes = clientProcesses(lab);
+      // netd is whatever runs netd.mjs: `burrow netd` loads it in its own process (no launcher beside it).
+      const netdProcesses = processes.filter((p) => p.cmdline.includes('netd.mjs') || p.cmdline.includes('burrow.mjs netd'));
+      const netdMiB = netdProcesses.reduce((sum, p) => sum + rssMiB(p.pid), 0);
       const rss = (match: (cmdline: string) => boolean): string => {
         const proc = processes.find((p) => match(p.cmdline));
         return proc === undefined ? 'n/a' : `${rssMiB(proc.pid).toFixed(1)} MiB`;
       };
       lines.push(
-        `RSS while connected: netd ${rss((c) => c.includes('netd.mjs'))} (+ the \`burrow netd\` launcher ${rss((c) => c.includes('burrow.mjs netd'))}), host ${rss((c) => c.includes('burrow.mjs host'))}, wireguard-go ${rss((c) => c.startsWith('wireguard-go'))}`,
+        `RSS while connected: netd ${netdMiB.toFixed(1)} MiB in ${netdProcesses.length} process${netdProcesses.length === 1 ? '' : 'es'} (target: one process < 40 MiB: ${netdProcesses.length === 1 && netdMiB < 40 ? 'met' : 'MISSED'}), host ${rss((c) => c.includes('burrow.mjs host'))}, wireguard-go ${rss((c) => c.startsWith('wireguard-go'))}`,
       );
       await burrow.cliJson(['disconnect']);
 

@@ -3,11 +3,13 @@
 // the lab's run directory and dies with the lab: netd's resolv.conf is the namespace's, its routes and nft
 // table are the namespace's, its UAPI sockets are in the namespace's /run/wireguard bind mount.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from './lab.js';
 import { repoRoot, waitFor, type ExecResult, type LabProcess } from './process.js';
 import { namespacePids, readCmdline } from './teardown.js';
+import { BURROW_TABLE } from '../../native/netd/wireguard/routing.js';
+import { HELPER_HOMES_DIR, helperHomeTag } from '../../app/networks/helper/user.js';
 
 export interface BurrowInLab {
   dir: string;
@@ -45,7 +47,7 @@ export function ensureBuilt(): string {
   const root = repoRoot();
   const parent = join(root, 'node_modules', '.cache', 'burrow-lab-build');
   // Test workers are often killed rather than left to exit: sweep the builds of processes that are gone.
-  for (const pid of existsSync(parent) ? readdirSync(parent) : []) {
+  for (const pid of existsSync(parent) ? readdirSync(parent).filter((name) => /^\d+$/.test(name)) : []) {
     if (!existsSync(`/proc/${pid}`)) rmSync(join(parent, pid), { recursive: true, force: true });
   }
   const dir = join(parent, String(process.pid));
@@ -62,6 +64,15 @@ export function ensureBuilt(): string {
   const result = spawnSync(process.execPath, ['-e', script, root, dir], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`building burrow.mjs and netd.mjs for the lab failed: ${result.stderr}`);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  // `burrow host --web` looks for the renderer beside its bundle's directory, as dist/node/../renderer.
+  const renderer = join(parent, 'renderer');
+  if (!existsSync(renderer)) {
+    try {
+      symlinkSync(join(root, 'dist', 'renderer'), renderer);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
   builtDir = dir;
   return dir;
 }
@@ -71,7 +82,7 @@ export function burrowBin(): string {
   return join(ensureBuilt(), 'burrow.mjs');
 }
 
-export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Record<string, string> } = {}): Promise<BurrowInLab> {
+export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Record<string, string>; hostArgs?: readonly string[] } = {}): Promise<BurrowInLab> {
   const root = repoRoot();
   const dir = join(lab.dir, `burrow-${opts.name ?? 'main'}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -91,7 +102,7 @@ export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Re
     return proc;
   };
   const startHost = async (): Promise<LabProcess> => {
-    const proc = lab.spawn('client', [process.execPath, bin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket], {
+    const proc = lab.spawn('client', [process.execPath, bin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket, ...(opts.hostArgs ?? [])], {
       name: `burrow-host-${starts++}`,
       cwd: root,
       ...(opts.env === undefined ? {} : { env: opts.env }),
@@ -151,6 +162,12 @@ export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Re
     async stop() {
       await self.stopHost();
       await self.netd.stop();
+      // The helpers' homes (kept across connects on a real host; /run forgets them at boot) of this data directory.
+      const tag = `-${helperHomeTag(join(dir, 'data'))}`;
+      for (const home of existsSync(HELPER_HOMES_DIR) ? readdirSync(HELPER_HOMES_DIR) : []) {
+        // The home and root's record of its data directory beside it (helper/user.ts).
+        if (home.endsWith(tag) || home.endsWith(`${tag}.data-dir`)) rmSync(join(HELPER_HOMES_DIR, home), { recursive: true, force: true });
+      }
     },
   };
   await self.startHost();
@@ -177,11 +194,14 @@ export async function tunnelTraces(lab: Lab): Promise<{ links: string[]; rules: 
   const text = async (argv: string[]): Promise<string> => (await lab.exec('client', argv, { check: false })).stdout;
   const links = (await text(['ip', '-o', 'link'])).split('\n').filter((line) => /burrow|wg/.test(line));
   const rules = [...(await text(['ip', '-4', 'rule'])).split('\n'), ...(await text(['ip', '-6', 'rule'])).split('\n')].filter((line) =>
-    /51820|0xca6c|suppress_prefixlength/.test(line),
+    new RegExp(`51820|0xca6c|0x6275|suppress_prefixlength|lookup ${BURROW_TABLE}\\b`).test(line),
   );
   const routes = [
     ...(await text(['ip', '-4', 'route', 'show', 'table', '51820'])).split('\n'),
     ...(await text(['ip', '-6', 'route', 'show', 'table', '51820'])).split('\n'),
+    // Burrow's own table (native/netd/wireguard/routing.ts), not wg-quick's 51820.
+    ...(await text(['ip', '-4', 'route', 'show', 'table', String(BURROW_TABLE)])).split('\n'),
+    ...(await text(['ip', '-6', 'route', 'show', 'table', String(BURROW_TABLE)])).split('\n'),
     ...(await text(['ip', 'route', 'show', 'table', 'all'])).split('\n').filter((line) => line.includes('burrow')),
   ].filter((line) => line.trim() !== '');
   const tables = (await text(['nft', 'list', 'tables'])).split('\n').filter((line) => line.includes('burrow'));

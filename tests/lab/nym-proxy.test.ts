@@ -23,7 +23,7 @@ describe.skipIf(!isRoot)('Nym through Burrow, proxy mode, stand-in client (needs
     writeFileSync(file, ['[nym]', `Name = ${name}`, `Provider = ${nym.exitAddress}`, `Gateway = ${nym.gateway.id}`, ...lines, ''].join('\n'));
     return file;
   };
-  const clients = (): { pid: number; cmdline: string }[] => clientProcesses(lab).filter((p) => p.cmdline.includes('nym-socks5-client.ts') && p.cmdline.includes(' run '));
+  const clients = (): { pid: number; cmdline: string }[] => clientProcesses(lab).filter((p) => p.cmdline.includes('nym-socks5-client.mjs') && p.cmdline.includes(' run '));
   const logs = async (): Promise<string> => (await burrow.cli(['logs', '--limit', '400'])).stdout;
 
   beforeAll(async () => {
@@ -49,14 +49,14 @@ describe.skipIf(!isRoot)('Nym through Burrow, proxy mode, stand-in client (needs
     expect(code).toBe(0);
     expect(data.state).toBe('connected');
     expect(data.details.endpoint).toBe(nym.gateway.listener);
-    expect(data.details.extra.helper).toBe('runs as user nobody');
+    expect(data.details.extra.helper).toBe('runs as user burrow-nym');
     expect((await echo(lab, 'client', { socksPort: PORT })).ip).toBe(nym.exitIp);
     const socks4a = await lab.exec('client', ['curl', '-sS', '--max-time', '10', '--socks4a', `127.0.0.1:${PORT}`, `${lab.leakd.url}/json`]);
     expect((JSON.parse(socks4a.stdout) as { ip: string }).ip).toBe(nym.exitIp);
     // Run as the helper user, never root, with the issue's exact argv.
-    const ps = await lab.exec('client', ['ps', '-o', 'user=,args=', '-C', 'node']);
-    const run = ps.stdout.split('\n').find((line) => line.includes('nym-socks5-client.ts run'));
-    expect(run).toMatch(/^nobody .* run --id burrow-mix-[0-9a-f]{8} --port 1080 --host 127\.0\.0\.1 --no-banner$/);
+    const ps = await lab.exec('client', ['ps', '-o', 'user:20=,args=', '-C', 'node']);
+    const run = ps.stdout.split('\n').find((line) => line.includes('nym-socks5-client.mjs --no-banner run'));
+    expect(run).toMatch(/^burrow-nym .* --no-banner run --id burrow-mix-[0-9a-f]{8} --port 1080 --host 127\.0\.0\.1$/);
     // Proxy mode changes nothing system-wide: without the proxy, programs go out directly.
     expect((await echo(lab)).ip).toBe(lab.addresses.client);
   });
@@ -86,8 +86,9 @@ describe.skipIf(!isRoot)('Nym through Burrow, proxy mode, stand-in client (needs
 
   it('kill -9 of the client: the state leaves connected and Burrow restarts the client by itself', async () => {
     const [client] = clients();
-    expect(client).toBeDefined();
-    process.kill(client?.pid ?? -1, 'SIGKILL');
+    // Never signal a pid we did not get (as root, -1 is every process on the machine).
+    if (client === undefined) throw new Error('no nym-socks5-client in the client namespace');
+    process.kill(client.pid, 'SIGKILL');
     await waitFor('the host to notice', 10_000, async () => (/The tunnel was lost: nym-socks5-client was killed by SIGKILL/.test(await logs()) ? true : undefined));
     await waitForState(burrow, ['connected'], 30_000);
     const after = await logs();

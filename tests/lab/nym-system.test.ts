@@ -1,9 +1,9 @@
 // Nym system-wide through Burrow, against the STAND-IN client and lab mixnet: netd runs redsocks and the
-// DNS stub, the firewall lets only the client's uid (here `proxy`) reach its gateway, and every other
+// DNS stub, the firewall lets only the client's uid (Burrow's own `burrow-nym`) reach its gateway, and every other
 // program — plain curl and dig as `nobody`, with no proxy settings — goes through the mixnet. UDP, ICMP and
 // IPv6 are refused. The capture on the client's outside interface is the judge, also when the client is
 // killed under load.
-import { writeFileSync } from 'node:fs';
+import { readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientProcesses, startBurrowInLab, waitForState, type BurrowInLab } from './burrow-in-lab.js';
@@ -12,6 +12,7 @@ import { startLab, type Lab } from './lab.js';
 import { findLeftovers } from './leftovers.js';
 import type { Packet } from './pcap.js';
 import { sleep, waitFor, type ExecResult, type LabProcess } from './process.js';
+import { liftFirewall, strayLines, strays as strayPackets, type Flow } from './strays.js';
 import { startNymStandin, type NymStandin } from './standins/install.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -27,12 +28,10 @@ describe.skipIf(!isRoot)('Nym through Burrow, system-wide, stand-in client (need
     expect(r.code, r.stderr).toBe(0);
     return (JSON.parse(r.stdout) as { ip: string }).ip;
   };
-  /** Outgoing packets from the client to anywhere but the gateway (link-local IPv6 aside). */
-  const strays = (packets: Packet[]): Packet[] =>
-    packets.filter(
-      (p) => (p.src === lab.addresses.client || p.src === lab.addresses.clientV6) && !(p.dst === nym.gateway.ip && p.dstPort === nym.gateway.port) && !/^(fe80|ff02):/i.test(p.dst),
-    );
-  const clients = (): { pid: number; cmdline: string }[] => clientProcesses(lab).filter((p) => p.cmdline.includes('nym-socks5-client.ts') && p.cmdline.includes(' run '));
+  /** The gateway's connection is the one allowed flow; every other packet on the NIC is a stray (tests/lab/strays.ts). */
+  const allowed = (): Flow[] => [{ host: nym.gateway.ip, port: nym.gateway.port }];
+  const strays = (packets: Packet[]): string[] => strayLines(packets, allowed());
+  const clients = (): { pid: number; cmdline: string }[] => clientProcesses(lab).filter((p) => p.cmdline.includes('nym-socks5-client.mjs') && p.cmdline.includes(' run '));
   const redsocks = (): { pid: number; cmdline: string }[] => clientProcesses(lab).filter((p) => /^(\S*\/)?redsocks -c /.test(p.cmdline));
   const requestLoop = (): LabProcess =>
     lab.spawn('client', [...NOBODY, 'sh', '-c', `while true; do curl -s -o /dev/null --max-time 2 ${lab.leakd.url}/json; dig +short +time=1 +tries=1 loop-$$.${lab.leakd.zone} >/dev/null; ping -c1 -W1 ${lab.addresses.echo} >/dev/null; sleep 0.1; done`], { name: 'request-loop' });
@@ -40,7 +39,7 @@ describe.skipIf(!isRoot)('Nym through Burrow, system-wide, stand-in client (need
   beforeAll(async () => {
     lab = await startLab({ tor: false, vpn: false });
     nym = await startNymStandin(lab);
-    burrow = await startBurrowInLab(lab, { name: 'nym-system', env: { BURROW_NYM_SOCKS5_CLIENT: nym.client, BURROW_HELPER_USER: 'proxy' } });
+    burrow = await startBurrowInLab(lab, { name: 'nym-system', env: { BURROW_NYM_SOCKS5_CLIENT: nym.client } });
     const file = join(burrow.dir, 'system.nym');
     writeFileSync(file, ['[nym]', 'Name = mixnet', 'Mode = system', `Provider = ${nym.exitAddress}`, `Gateway = ${nym.gateway.id}`, `DnsServer = ${nym.dnsTcp}`, 'AveragePacketDelay = 5ms', ''].join('\n'));
     expect((await burrow.cli(['profile', 'import', file])).code).toBe(0);
@@ -51,16 +50,20 @@ describe.skipIf(!isRoot)('Nym through Burrow, system-wide, stand-in client (need
     await lab?.stop();
   });
 
-  it('connects: the client runs as `proxy`, netd runs redsocks as its own user, only the gateway is on the wire', async () => {
+  it('connects: the client runs as burrow-nym, netd runs redsocks as its own user, only the gateway is on the wire', async () => {
     const watch = await lab.capture('client', lab.interfaces.client);
     const { code, data } = await burrow.cliJson<{ state: string; details: { extra: Record<string, string> } }>(['connect', 'mixnet']);
     expect(code).toBe(0);
     expect(data.state).toBe('connected');
     expect(data.details.extra.mode).toBe('every program (system-wide)');
-    expect(data.details.extra.helper).toBe('runs as user proxy');
-    const ps = (await lab.exec('client', ['ps', '-o', 'user=,args=', '-e'])).stdout.split('\n');
-    expect(ps.find((line) => line.includes('nym-socks5-client.ts run'))).toMatch(/^proxy /);
+    expect(data.details.extra.helper).toBe('runs as user burrow-nym');
+    const ps = (await lab.exec('client', ['ps', '-o', 'user:20=,args=', '-e'])).stdout.split('\n');
+    expect(ps.find((line) => line.includes('nym-socks5-client.mjs --no-banner run'))).toMatch(/^burrow-nym /);
     expect(ps.find((line) => /\bredsocks -c /.test(line))).toMatch(/^redsocks /);
+    // Its home (its cwd) is a private directory under the root-only /run/burrow-helpers, not a /tmp path.
+    const home = readlinkSync(`/proc/${clients()[0]?.pid}/cwd`);
+    expect(home).toMatch(/^\/run\/burrow-helpers\/nym-\d+-[0-9a-f]{8}$/);
+    expect(statSync(home).mode & 0o777).toBe(0o700);
     expect(burrow.netd.log()).toMatch(/"msg":"system-wide redirect started".*"proxy":"socks5"/);
     expect(await plainEcho()).toBe(nym.exitIp);
     const packets = await watch.stop();
@@ -101,7 +104,9 @@ describe.skipIf(!isRoot)('Nym through Burrow, system-wide, stand-in client (need
       await sleep(1000);
       const watch = await lab.capture('client', lab.interfaces.client);
       const [client] = clients();
-      process.kill(client?.pid ?? -1, 'SIGKILL');
+      // Never signal a pid we did not get (as root, -1 is every process on the machine).
+      if (client === undefined) throw new Error('no nym-socks5-client in the client namespace');
+      process.kill(client.pid, 'SIGKILL');
       await waitFor('the host to notice', 10_000, async () => (/The tunnel was lost: nym-socks5-client was killed by SIGKILL/.test((await burrow.cli(['logs', '--limit', '300'])).stdout) ? true : undefined));
       await waitForState(burrow, ['connected'], 30_000);
       await sleep(1500);
@@ -114,6 +119,25 @@ describe.skipIf(!isRoot)('Nym through Burrow, system-wide, stand-in client (need
     }
     expect(clients()).toHaveLength(1);
     expect(redsocks()).toHaveLength(1);
+    expect(await plainEcho()).toBe(nym.exitIp);
+  });
+
+  it('anti-test: connected under load with Burrow’s table deleted, the same capture and filter count the loop’s requests', async () => {
+    const loop = requestLoop();
+    try {
+      await sleep(500);
+      const restore = await liftFirewall(lab);
+      try {
+        const watch = await lab.capture('client', lab.interfaces.client);
+        await sleep(3000);
+        const found = strayPackets(await watch.stop(), allowed());
+        expect(found.filter((p) => p.src === lab.addresses.client && p.dst === lab.addresses.echo).length).toBeGreaterThan(0);
+      } finally {
+        await restore();
+      }
+    } finally {
+      await loop.stop();
+    }
     expect(await plainEcho()).toBe(nym.exitIp);
   });
 

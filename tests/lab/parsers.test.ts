@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { planAddresses, planInterfaces, type LabAddresses, type LabInterfaces } from './addresses.js';
 import { censorRuleset } from './censor.js';
-import { parsePcap } from './pcap.js';
+import { parsePcap, TruncatedPcapError, type Packet } from './pcap.js';
+import { strays } from './strays.js';
 import { parseConsensus } from './tor-network.js';
 import { parseWgQuickConf } from './wg-quick.js';
 
@@ -60,9 +61,66 @@ describe('pcap reader', () => {
     expect(p).toMatchObject({ src: 'fd6c:12:1::2', dst: 'fd6c:12:80::80', proto: 'tcp', dstPort: 80, family: 6 });
   });
 
-  it('stops at a record cut short instead of reading past the file', () => {
-    const file = pcap(101, [udp4([1, 2, 3, 4], [5, 6, 7, 8], 1, 2)]);
-    expect(parsePcap(file.subarray(0, file.length - 5))).toEqual([]);
+  it('throws on a record cut short (packet or record header) and on a file shorter than its header', () => {
+    const file = pcap(101, [udp4([1, 2, 3, 4], [5, 6, 7, 8], 1, 2), udp4([1, 2, 3, 4], [5, 6, 7, 9], 1, 2)]);
+    expect(parsePcap(file)).toHaveLength(2);
+    expect(() => parsePcap(file.subarray(0, file.length - 5))).toThrow(/record 1 at byte 68: 28-byte packet cut off after 23 bytes/);
+    expect(() => parsePcap(file.subarray(0, 24 + 44 + 7))).toThrow(/record 1 at byte 68: header cut off \(7 of 16 bytes\)/);
+    expect(() => parsePcap(file.subarray(0, 10))).toThrow(TruncatedPcapError);
+    // A header alone is a whole capture of nothing.
+    expect(parsePcap(file.subarray(0, 24))).toEqual([]);
+  });
+
+  it('reads the ICMPv6 type (neighbour discovery is told apart from other ICMPv6)', () => {
+    const ip = Buffer.alloc(48);
+    ip[0] = 0x60;
+    ip.writeUInt16BE(8, 4);
+    ip[6] = 58;
+    Buffer.from('fd6c0012000100000000000000000002', 'hex').copy(ip, 8);
+    Buffer.from('ff0200000000000000000001ff000001', 'hex').copy(ip, 24);
+    ip[40] = 135;
+    expect(parsePcap(pcap(101, [ip]))[0]).toMatchObject({ proto: 'icmpv6', icmpType: 135, dst: 'ff02::1:ff00:1' });
+  });
+
+  it('reads ICMPv6 behind a hop-by-hop header (an MLD report with its router alert)', () => {
+    const ip = Buffer.alloc(40 + 8 + 8);
+    ip[0] = 0x60;
+    ip.writeUInt16BE(16, 4);
+    ip[6] = 0; // hop-by-hop options
+    Buffer.from('fe800000000000000000000000000001', 'hex').copy(ip, 8);
+    Buffer.from('ff020000000000000000000000000016', 'hex').copy(ip, 24);
+    ip[40] = 58; // next: ICMPv6
+    ip[41] = 0; // 8 bytes
+    ip[48] = 143;
+    expect(parsePcap(pcap(101, [ip]))[0]).toMatchObject({ proto: 'icmpv6', protoNumber: 58, icmpType: 143, dst: 'ff02::16' });
+  });
+});
+
+describe('stray packets', () => {
+  const packet = (over: Partial<Packet>): Packet => ({ time: 0, src: '10.9.1.2', dst: '10.9.3.2', proto: 'udp', protoNumber: 17, srcPort: 40000, dstPort: 51820, length: 100, family: 4, ...over });
+  const tunnel = [{ host: '10.9.3.2', port: 51820, proto: 'udp' as const }];
+
+  it('forgives only the allowed flow (both ways) and the link’s own ICMPv6', () => {
+    const allowed = [
+      packet({}),
+      packet({ src: '10.9.3.2', dst: '10.9.1.2', srcPort: 51820, dstPort: 40000 }),
+      packet({ src: 'fe80::1', dst: 'ff02::1:ff00:2', proto: 'icmpv6', protoNumber: 58, icmpType: 135, family: 6, srcPort: undefined, dstPort: undefined }),
+      packet({ src: 'fd6c:9:1::2', dst: 'fd6c:9:1::1', proto: 'icmpv6', protoNumber: 58, icmpType: 136, family: 6, srcPort: undefined, dstPort: undefined }),
+    ];
+    expect(strays(allowed, tunnel)).toEqual([]);
+  });
+
+  it('counts packets whatever their source and family: the tunnel’s own address on the NIC, IPv6, other ports', () => {
+    const leaks = [
+      // An established socket after the tunnel's routes vanished: the tunnel's source address, out of the NIC.
+      packet({ src: '10.64.0.2', dst: '10.9.80.80', proto: 'tcp', protoNumber: 6, srcPort: 5555, dstPort: 80 }),
+      packet({ src: 'fd6c:9:1::2', dst: 'fd6c:9:80::80', proto: 'tcp', protoNumber: 6, family: 6, srcPort: 5555, dstPort: 80 }),
+      packet({ dstPort: 53 }),
+      packet({ proto: 'tcp', protoNumber: 6 }),
+      // An ICMPv6 echo to a link-local address is not the link's own bookkeeping.
+      packet({ src: 'fe80::2', dst: 'fe80::1', proto: 'icmpv6', protoNumber: 58, icmpType: 128, family: 6, srcPort: undefined, dstPort: undefined }),
+    ];
+    expect(strays(leaks, tunnel)).toEqual(leaks);
   });
 });
 

@@ -1,15 +1,19 @@
 // A small reader for the classic pcap files tcpdump writes: enough to say, per packet, who talked to
 // whom over which protocol and ports. Tests count packets with it (no tshark start-up per capture).
+// Strict on purpose: a file cut off mid-record (tcpdump killed while writing, a full disk) throws, because
+// a capture that lost its end cannot say that nothing leaked at its end.
 
 export interface Packet {
   time: number;
   src: string;
   dst: string;
   proto: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'other';
-  /** IP protocol number (next header for IPv6). */
+  /** IP protocol number (for IPv6 the header after any extension headers). */
   protoNumber: number;
   srcPort?: number;
   dstPort?: number;
+  /** ICMP / ICMPv6 type (neighbour discovery is 133–137). */
+  icmpType?: number;
   /** Length of the IP packet. */
   length: number;
   family: 4 | 6;
@@ -45,6 +49,12 @@ function parseIp(buf: Buffer, time: number): Packet | undefined {
     dst = ipv6(buf, 24);
     length = 40 + buf.readUInt16BE(4);
     l4 = 40;
+    // Past the extension headers (an MLD report sits behind hop-by-hop options with a router alert).
+    while ((proto === 0 || proto === 43 || proto === 60 || proto === 44) && buf.length >= l4 + 8) {
+      const next = buf[l4] ?? 0;
+      l4 += proto === 44 ? 8 : ((buf[l4 + 1] ?? 0) + 1) * 8;
+      proto = next;
+    }
   } else return undefined;
   const name = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 ? 'icmp' : proto === 58 ? 'icmpv6' : 'other';
   const packet: Packet = { time, src, dst, proto: name, protoNumber: proto, length, family: version === 4 ? 4 : 6 };
@@ -52,6 +62,7 @@ function parseIp(buf: Buffer, time: number): Packet | undefined {
     packet.srcPort = buf.readUInt16BE(l4);
     packet.dstPort = buf.readUInt16BE(l4 + 2);
   }
+  if ((name === 'icmp' || name === 'icmpv6') && buf.length > l4) packet.icmpType = buf[l4];
   return packet;
 }
 
@@ -82,8 +93,22 @@ function ipOffset(linkType: number, frame: Buffer): number | undefined {
   }
 }
 
+/** Thrown for a file that is not a whole pcap capture: too short for its header or cut mid-record. */
+export class TruncatedPcapError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TruncatedPcapError';
+  }
+}
+
+/** Every IP packet in a whole pcap file; throws if the file is cut off. */
 export function parsePcap(file: Buffer): Packet[] {
-  if (file.length < 24) return [];
+  return readPcap(file).packets;
+}
+
+/** The packets and the number of records (IP or not), which tcpdump's own "packets captured" must match. */
+export function readPcap(file: Buffer): { records: number; packets: Packet[] } {
+  if (file.length < 24) throw new TruncatedPcapError(`pcap file of ${file.length} bytes: shorter than its 24-byte header`);
   const magic = file.readUInt32LE(0);
   const little = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
   if (!little && file.readUInt32BE(0) !== 0xa1b2c3d4 && file.readUInt32BE(0) !== 0xa1b23c4d) {
@@ -94,15 +119,22 @@ export function parsePcap(file: Buffer): Packet[] {
   const linkType = u32(20) & 0xffff;
   const packets: Packet[] = [];
   let offset = 24;
-  while (offset + 16 <= file.length) {
+  let index = 0;
+  while (offset < file.length) {
+    if (offset + 16 > file.length) {
+      throw new TruncatedPcapError(`pcap record ${index} at byte ${offset}: header cut off (${file.length - offset} of 16 bytes)`);
+    }
     const time = u32(offset) + u32(offset + 4) / (nano ? 1e9 : 1e6);
     const captured = u32(offset + 8);
+    if (offset + 16 + captured > file.length) {
+      throw new TruncatedPcapError(`pcap record ${index} at byte ${offset}: ${captured}-byte packet cut off after ${file.length - offset - 16} bytes`);
+    }
     const frame = file.subarray(offset + 16, offset + 16 + captured);
     offset += 16 + captured;
-    if (frame.length < captured) break; // the capture was cut mid-packet
+    index += 1;
     const at = ipOffset(linkType, frame);
     const packet = at === undefined ? undefined : parseIp(frame.subarray(at), time);
     if (packet) packets.push(packet);
   }
-  return packets;
+  return { records: index, packets };
 }

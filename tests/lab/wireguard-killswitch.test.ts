@@ -6,28 +6,16 @@ import { echo } from './http.js';
 import { startLab, type Lab } from './lab.js';
 import type { Packet } from './pcap.js';
 import { sleep, waitFor, type LabProcess } from './process.js';
+import { inFlow, liftFirewall, strayLines, strays, wireguardFlow } from './strays.js';
 
 const isRoot = process.getuid?.() === 0;
 
 describe.skipIf(!isRoot)('the kill switch around WireGuard (needs root: network namespaces)', () => {
   let lab: Lab;
   let burrow: BurrowInLab;
-  let endpointHost = '';
-  let endpointPort = 0;
-
-  /**
-   * Packets the client sent that are not the tunnel's own (to the endpoint's IP and port). Neighbour
-   * discovery to link-local and link multicast addresses is the link itself working (the kill switch allows
-   * it, as Mullvad's does): such packets cannot be routed past the ISP's router, so they are not leaks.
-   */
-  const leaks = (packets: Packet[]): Packet[] =>
-    packets.filter(
-      (p) =>
-        (p.src === lab.addresses.client || p.src === lab.addresses.clientV6) &&
-        !(p.dst === endpointHost && p.dstPort === endpointPort) &&
-        !(p.proto === 'icmpv6' && /^(fe80|ff02):/i.test(p.dst)),
-    );
-  const toEndpoint = (packets: Packet[]): Packet[] => packets.filter((p) => p.dst === endpointHost && p.dstPort === endpointPort);
+  /** Every packet on the client's NIC that is not the tunnel's own (tests/lab/strays.ts). */
+  const leaks = (packets: Packet[]): string[] => strayLines(packets, [wireguardFlow(lab)]);
+  const toEndpoint = (packets: Packet[]): Packet[] => packets.filter((p) => inFlow(p, wireguardFlow(lab)) && p.src === lab.addresses.client);
 
   /**
    * A user's machine busy talking: HTTP by name and by address, DNS through the system resolver and
@@ -49,10 +37,19 @@ describe.skipIf(!isRoot)('the kill switch around WireGuard (needs root: network 
     return lab.spawn('client', ['sh', '-c', script], { name: 'request-loop' });
   };
 
+  /** What a program tries while the host is stopped under lockdown: HTTP, forced-out HTTP, DNS, ping, IPv6. */
+  const lockdownAttempts = (): string[][] => [
+    ['curl', '-sS', '--max-time', '2', `${lab.leakd.url}/json`],
+    ['curl', '-sS', '--max-time', '2', '--interface', lab.interfaces.client, `${lab.leakd.url}/json`],
+    ['dig', '+short', '+time=1', '+tries=1', `stopped-${Date.now()}.${lab.leakd.zone}`],
+    ['dig', '+short', '+time=1', '+tries=1', `@${lab.addresses.publicResolver}`, `stopped2-${Date.now()}.${lab.leakd.zone}`],
+    ['ping', '-c1', '-W1', lab.addresses.echo],
+    ['ping', '-6', '-c1', '-W1', lab.addresses.echoV6],
+  ];
+
   beforeAll(async () => {
     lab = await startLab({ tor: false });
     burrow = await startBurrowInLab(lab);
-    [endpointHost = '', endpointPort = 0] = (lab.wireguard?.endpoint ?? '').split(':').map((part, index) => (index === 0 ? part : Number(part))) as [string, number];
     expect((await burrow.cli(['profile', 'import', burrow.confFile, '--name', 'lab'])).code).toBe(0);
   });
   afterAll(async () => {
@@ -66,10 +63,11 @@ describe.skipIf(!isRoot)('the kill switch around WireGuard (needs root: network 
     const loop = startRequestLoop();
     try {
       await sleep(1500);
-      const capture = await lab.capture('client', lab.interfaces.client, { filter: 'ip or ip6' });
+      const capture = await lab.capture('client', lab.interfaces.client);
       const wgGo = clientProcesses(lab).find((p) => p.cmdline.startsWith('wireguard-go'));
-      expect(wgGo).toBeDefined();
-      process.kill(wgGo?.pid ?? -1, 'SIGKILL');
+      // Never signal a pid we did not get (as root, -1 is every process on the machine).
+      if (wgGo === undefined) throw new Error('no wireguard-go in the client namespace');
+      process.kill(wgGo.pid, 'SIGKILL');
       await waitFor('the host to notice', 10_000, async () => {
         const logs = (await burrow.cli(['logs', '--limit', '200'])).stdout;
         return /The tunnel was lost: wireguard-go was killed by SIGKILL/.test(logs) ? true : undefined;
@@ -94,7 +92,7 @@ describe.skipIf(!isRoot)('the kill switch around WireGuard (needs root: network 
   it('handshakes censored: connecting times out with a readable cause, retries, leaks nothing, and connects once the censor stops', async () => {
     await burrow.cliJson(['disconnect']);
     await lab.censor.dropWireguardHandshakes();
-    const capture = await lab.capture('client', lab.interfaces.client, { filter: 'ip or ip6' });
+    const capture = await lab.capture('client', lab.interfaces.client);
     const started = await burrow.cliJson<{ state: string }>(['connect', 'lab', '--no-wait']);
     expect(started.data.state).toBe('connecting');
     await waitFor('a handshake timeout', 20_000, async () => {
@@ -119,18 +117,14 @@ describe.skipIf(!isRoot)('the kill switch around WireGuard (needs root: network 
     // are not leaks.)
     expect((await burrow.cliJson(['disconnect'])).data).toEqual({ state: 'disconnected', lockedDown: true });
     await burrow.stopHost();
-    const capture = await lab.capture('client', lab.interfaces.client, { filter: 'ip or ip6' });
-    const attempts = [
-      ['curl', '-sS', '--max-time', '2', `${lab.leakd.url}/json`],
-      ['curl', '-sS', '--max-time', '2', '--interface', lab.interfaces.client, `${lab.leakd.url}/json`],
-      ['dig', '+short', '+time=1', '+tries=1', `stopped.${lab.leakd.zone}`],
-      ['dig', '+short', '+time=1', '+tries=1', `@${lab.addresses.publicResolver}`, `stopped2.${lab.leakd.zone}`],
-      ['ping', '-c1', '-W1', lab.addresses.echo],
-      ['ping', '-6', '-c1', '-W1', lab.addresses.echoV6],
-    ];
+    const capture = await lab.capture('client', lab.interfaces.client);
+    const attempts = lockdownAttempts();
     for (const argv of attempts) {
-      const result = await lab.exec('client', argv, { check: false });
-      expect(result.code === 0 && result.stdout.includes(lab.addresses.echo), argv.join(' ')).toBe(false);
+      // Refused: a failure exit and no answer in the output (dig +short prints the address it got, curl's
+      // /json the caller's; what dig prints about a refusal is not an answer).
+      const result = await lab.exec('client', argv, { check: false, timeoutMs: 10_000 });
+      const answer = /^(\d+\.\d+\.\d+\.\d+|[0-9a-f:]*:[0-9a-f:]+)$|"ip"\s*:|bytes from/im.exec(result.stdout)?.[0];
+      expect({ argv: argv.join(' '), failed: result.code !== 0, answer }).toEqual({ argv: argv.join(' '), failed: true, answer: undefined });
     }
     expect(leaks(await capture.stop())).toEqual([]);
     // netd kept the rules the host left (fail closed), and they did the refusing.
@@ -139,6 +133,18 @@ describe.skipIf(!isRoot)('the kill switch around WireGuard (needs root: network 
     };
     expect(status.result.exists).toBe(true);
     expect(status.result.counters.blocked_out?.packets).toBeGreaterThan(0);
+
+    // Anti-test: the same attempts with netd's rules lifted get out, and the same capture and filter count them.
+    const restore = await liftFirewall(lab);
+    try {
+      const open = await lab.capture('client', lab.interfaces.client);
+      const answered = [];
+      for (const argv of attempts) if ((await lab.exec('client', argv, { check: false, timeoutMs: 10_000 })).code === 0) answered.push(argv.join(' '));
+      expect(answered.length).toBe(attempts.length);
+      expect(leaks(await open.stop()).length).toBeGreaterThan(attempts.length);
+    } finally {
+      await restore();
+    }
 
     await burrow.startHost();
     const locked = await burrow.cliJson<{ state: string; blocking: boolean }>(['status']);
@@ -149,5 +155,35 @@ describe.skipIf(!isRoot)('the kill switch around WireGuard (needs root: network 
     expect((await burrow.cliJson(['disconnect'])).data).toEqual({ state: 'disconnected', lockedDown: false });
     expect((await echo(lab)).ip).toBe(lab.addresses.client);
     expect((await lab.exec('client', ['nft', 'list', 'tables'])).stdout).not.toContain('burrow');
+  });
+
+  it('anti-test: connected, with Burrow’s table deleted, the same capture and filter count what gets around the tunnel', async () => {
+    expect((await burrow.cliJson(['connect', 'lab'])).data.state).toBe('connected');
+    // The ISP's resolver and router sit on the directly attached subnet, which the tunnel's routing does not
+    // cover (wg-quick's suppress_prefixlength keeps that route): only the firewall stands between them and
+    // a program. (Sockets forced onto the NIC meet netd's unreachable guard route in the tunnel's table
+    // too, so they are no test of the firewall alone.)
+    const around = [
+      ['dig', '+short', '+time=2', '+tries=1', `@${lab.addresses.ispResolver}`, `anti-${Date.now()}.${lab.leakd.zone}`],
+      ['ping', '-c1', '-W2', lab.addresses.ispResolver],
+    ];
+    const restore = await liftFirewall(lab);
+    try {
+      const capture = await lab.capture('client', lab.interfaces.client);
+      const results = [];
+      for (const argv of around) {
+        const r = await lab.exec('client', argv, { check: false, timeoutMs: 10_000 });
+        results.push({ argv: argv.slice(0, 2).join(' '), code: r.code, out: `${r.stdout}${r.stderr}`.trim().slice(0, 200) });
+      }
+      const found = strays(await capture.stop(), [wireguardFlow(lab)]);
+      const why = JSON.stringify(results);
+      expect(results.map((r) => r.code), why).toEqual([0, 0]);
+      expect(results[0]?.out, why).toBe(lab.addresses.echo);
+      expect(found.filter((p) => p.src === lab.addresses.client && p.dst === lab.addresses.ispResolver && p.dstPort === 53).length, why).toBeGreaterThan(0);
+      expect(found.filter((p) => p.src === lab.addresses.client && p.dst === lab.addresses.ispResolver && p.proto === 'icmp').length, why).toBeGreaterThan(0);
+    } finally {
+      await restore();
+    }
+    expect((await burrow.cliJson(['disconnect'])).data).toEqual({ state: 'disconnected', lockedDown: false });
   });
 });

@@ -122,12 +122,11 @@ describe('Settings page', () => {
     await connect.goto('Connect');
     const status = (await burrowCli(h, ['status'])).json as { lockdown: boolean; tunnel: { state: string; lockedDown?: boolean } };
     expect(status.lockdown).toBe(true);
-    if (status.tunnel.lockedDown === true) {
-      // The host says disconnected{lockedDown}: the page shows the block without a reload.
-      await connect.blockingIndicator.waitFor(POLL);
-      expect(await connect.stateChip.textContent()).toContain('blocking');
-      expect(await connect.sentence.textContent()).toContain('Lockdown is on');
-    }
+    // Lockdown on while disconnected is disconnected{lockedDown}, always; the page shows the block without a reload.
+    expect(status.tunnel).toMatchObject({ state: 'disconnected', lockedDown: true });
+    await connect.blockingIndicator.waitFor(POLL);
+    expect(await connect.stateChip.textContent()).toContain('blocking');
+    expect(await connect.sentence.textContent()).toContain('Lockdown is on');
     await screenshot(page, 'connect-lockdown');
 
     expect((await burrowCli(h, ['settings', 'set', 'lockdown=off'])).code).toBe(0);

@@ -4,35 +4,16 @@
 // history chart shows the run.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEAK_TESTS, type LeakTestKind, type LeakVerdict } from '../../app/domain/index.js';
+import { LEAK_TESTS, type LeakTestKind } from '../../app/domain/index.js';
 import { startLeakd, type RunningLeakd } from './leaks-servers.js';
 import { LeakTestsPage } from './pages/leak-tests-page.js';
 import { collectErrors, launchChromium, screenshot } from './support/browser.js';
 import { burrowCli, startHost, type RunningHost } from './support/host-process.js';
+import { CHIP, hostVerdicts } from './support/host-verdicts.js';
 import { createPrivateNetns, type PrivateNetns } from './support/netns.js';
 
 const POLL = { timeout: 20_000, interval: 100 };
 const RUN_ALL: LeakTestKind[] = LEAK_TESTS.filter((test) => test !== 'killSwitch');
-const CHIP = { passed: 'Passed', leaked: 'Leaked', not_tested: 'Not tested' } as const;
-
-function isVerdictList(value: unknown): value is LeakVerdict[] {
-  return Array.isArray(value);
-}
-
-/** The host's newest verdict per test, from its database (burrow history over the control socket). */
-async function hostVerdicts(host: RunningHost): Promise<Partial<Record<LeakTestKind, LeakVerdict>>> {
-  const { code, json } = await burrowCli(host, ['history', '--limit', '200']);
-  expect(code).toBe(0);
-  const leaks = (json as { leaks?: unknown }).leaks;
-  if (!isVerdictList(leaks)) throw new Error(`burrow history gave no leak list: ${JSON.stringify(json)}`);
-  const latest: Partial<Record<LeakTestKind, LeakVerdict>> = {};
-  for (const v of leaks) {
-    const known = latest[v.test];
-    if (!known || known.ranAt < v.ranAt) latest[v.test] = v;
-  }
-  return latest;
-}
-
 function addressesIn(value: unknown): string[] {
   if (typeof value === 'string') return /^[0-9a-f.:]+$/i.test(value) && value.includes('.') !== value.includes(':') ? [value] : [];
   if (Array.isArray(value)) return value.flatMap(addressesIn);
@@ -85,7 +66,9 @@ describe.skipIf(process.getuid?.() !== 0)('Leak tests page against a real host a
 
     await view.runAll.click();
     await view.progress.waitFor(POLL);
-    await expect.poll(async () => (await view.verdicts.allTextContents()).filter((t) => t !== 'No result yet' && t !== 'Running…').length, POLL).toBe(RUN_ALL.length);
+    // Finished means a verdict chip a person can read on every card that ran ("Running…" is not one).
+    const chips: string[] = Object.values(CHIP);
+    await expect.poll(async () => (await view.verdicts.allTextContents()).filter((t) => chips.includes(t)).length, POLL).toBe(RUN_ALL.length);
     await view.progress.waitFor({ state: 'detached', timeout: 20_000 });
 
     const stored = await hostVerdicts(host);
@@ -94,7 +77,9 @@ describe.skipIf(process.getuid?.() !== 0)('Leak tests page against a real host a
       if (!verdict) throw new Error(`the host stored no ${test} verdict`);
       expect(await view.verdict(test).textContent()).toBe(CHIP[verdict.verdict]);
       expect(await view.summary(test).textContent()).toBe(verdict.summary);
-      expect(await view.card(test).getByTestId('leak-ran').textContent()).toContain(verdict.network === null ? 'no tunnel' : '');
+      // No tunnel on this machine: every card says so in its "ran" line.
+      expect(verdict.network).toBeNull();
+      expect(await view.card(test).getByTestId('leak-ran').textContent()).toContain('no tunnel');
       const shown = Object.keys(verdict.evidence).length > 0 ? ((await view.evidence(test).textContent()) ?? '') : '';
       for (const address of addressesIn(verdict.evidence)) expect(shown).toContain(address);
     }
@@ -110,8 +95,19 @@ describe.skipIf(process.getuid?.() !== 0)('Leak tests page against a real host a
 
     await screenshot(page, 'leaks-verdicts');
     await view.historyChart.waitFor(POLL);
-    expect(await view.historyChart.locator('svg').count()).toBeGreaterThan(0);
-    expect(await view.historyRuns.count()).toBeGreaterThanOrEqual(1);
+    // What the chart draws: one run, a stacked bar whose parts are the host's own counts (passed, leaked,
+    // not tested), each part as tall as its count; and the numbers table under it says the same.
+    const counts = (['passed', 'leaked', 'not_tested'] as const).map((verdict) => RUN_ALL.filter((test) => stored[test]?.verdict === verdict).length);
+    expect(await view.historyRuns.count()).toBe(1);
+    expect((await view.historyRuns.first().locator('td').allTextContents()).slice(1)).toEqual(counts.map(String));
+    const bySeries = { passed: counts[0] ?? 0, leaked: counts[1] ?? 0, notTested: counts[2] ?? 0 };
+    // Each drawn part in tests (pixels over pixels per test, from the tallest part), once the bars have grown in.
+    const drawn = async (): Promise<Record<string, number>> => {
+      const heights = await view.historyBarHeights();
+      const unit = Math.max(...Object.values(heights)) / Math.max(...Object.values(bySeries));
+      return Object.fromEntries(Object.entries(heights).map(([series, px]) => [series, Math.round(px / unit)]));
+    };
+    await expect.poll(drawn, POLL).toEqual(Object.fromEntries(Object.entries(bySeries).filter(([, count]) => count > 0)));
     await view.history.scrollIntoViewIfNeeded();
     await view.history.screenshot({ path: (await screenshot(page, 'leaks-full')).replace('leaks-full', 'leaks-history') });
     expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Comparison } from '../../app/contract/index.js';
+import { LEAK_TESTS, type LeakTestKind } from '../../app/domain/index.js';
+import { expectGlancesMatchComparison, expectTableMatchesComparison } from './compare-checks.js';
 import type { PageName } from './pages/app-shell.js';
 import { AppShell } from './pages/app-shell.js';
 import { ComparePage } from './pages/compare-page.js';
@@ -13,8 +16,10 @@ import { LogsPage } from './pages/logs-page.js';
 import { ProfilesPage } from './pages/profiles-page.js';
 import { collectErrors, launchChromium, screenshot } from './support/browser.js';
 import { burrowCli, startHost, type RunningHost } from './support/host-process.js';
+import { CHIP, hostVerdicts } from './support/host-verdicts.js';
 
 const POLL = { timeout: 10_000, interval: 100 };
+const RUN_ALL: LeakTestKind[] = LEAK_TESTS.filter((test) => test !== 'killSwitch');
 const BAD_PROFILE = '[Interface]\nPrivateKey = not-a-key\nAddress = 10.0.0.2/32\n';
 
 let host: RunningHost | undefined;
@@ -67,33 +72,37 @@ afterAll(async () => {
 });
 
 describe('pages against a real host', () => {
-  it('Leak tests: says plainly they are not built, with no verdict, when the host says so', async () => {
-    const notBuilt = await notBuiltMessage(['leaktest']);
+  it('Leak tests: “Run all” without a leak server shows on every card the host’s own verdict and sentence', async () => {
+    expect(await notBuiltMessage(['leaktest'])).toBeUndefined();
     const leaks = new LeakTestsPage(app().page);
     await leaks.goto('Leak tests');
     expect(await leaks.verdicts.count()).toBe(6);
     await leaks.runAll.click();
-    if (notBuilt !== undefined) {
-      await leaks.notBuilt.waitFor(POLL);
-      expect(await leaks.notBuilt.textContent()).toContain(notBuilt);
-      for (const text of await leaks.verdicts.allTextContents()) expect(text).toBe('No result yet');
-    } else {
-      // Built: the cards carry the host's verdicts (issue 6 adds the lab checks of what they say).
-      await expect.poll(async () => (await leaks.verdicts.allTextContents()).some((text) => text !== 'No result yet'), POLL).toBe(true);
+    // Finished: a verdict chip on every card that ran ("Running…" is not one), then each is the host's.
+    const chips: string[] = Object.values(CHIP);
+    await expect.poll(async () => (await leaks.verdicts.allTextContents()).filter((text) => chips.includes(text)).length, POLL).toBe(RUN_ALL.length);
+    const stored = await hostVerdicts(app().host);
+    for (const test of RUN_ALL) {
+      const verdict = stored[test];
+      if (!verdict) throw new Error(`the host stored no ${test} verdict`);
+      expect(await leaks.verdict(test).textContent(), test).toBe(CHIP[verdict.verdict]);
+      expect(await leaks.summary(test).textContent(), test).toBe(verdict.summary);
     }
+    expect(await leaks.verdict('killSwitch').textContent()).toBe('No result yet');
   });
 
-  it('Compare: says plainly the comparison is not built, when the host says so', async () => {
-    const notBuilt = await notBuiltMessage(['compare']);
+  it('Compare: the first view and the folded details show the host’s comparison, network by network', async () => {
+    expect(await notBuiltMessage(['compare'])).toBeUndefined();
     const compare = new ComparePage(app().page);
     await compare.goto('Compare');
-    if (notBuilt !== undefined) {
-      await compare.notBuilt.waitFor(POLL);
-      expect(await compare.notBuilt.textContent()).toContain(notBuilt);
-      expect(await compare.table.count()).toBe(0);
-    } else {
-      await compare.table.waitFor(POLL);
-    }
+    // The host's own answer over the contract (after the leak tests above: their counts are in it).
+    const { code, json } = await burrowCli(app().host, ['compare']);
+    expect(code).toBe(0);
+    const comparison = json as Comparison;
+    expect(comparison.rows.map((row) => row.network)).toEqual(['none', 'wireguard', 'tor', 'nym', 'dvpn']);
+    await expectGlancesMatchComparison(compare, comparison);
+    expect(await compare.table.isVisible()).toBe(false);
+    await expectTableMatchesComparison(compare, comparison);
   });
 
   it('Profiles: a refused file shows the host’s error word for word', async () => {
@@ -113,18 +122,24 @@ describe('pages against a real host', () => {
     await screenshot(app().page, 'profiles-import-error');
   });
 
-  it('Logs: shows the host’s own log lines and filters them by level', async () => {
+  it('Logs: shows the host’s own log lines, and only those, and filters them by level', async () => {
     const logs = new LogsPage(app().page);
     await logs.goto('Logs');
-    await expect.poll(() => logs.lines.count(), POLL).toBeGreaterThan(0);
-    const hostLines = (await burrowCli(app().host, ['logs'])).json as Array<{ message: string; level: string }>;
-    const first = hostLines.find((line) => line.level === 'info');
-    if (first) expect((await logs.lines.allTextContents()).some((text) => text.includes(first.message))).toBe(true);
+    const line = (entry: { level: string; source: string; message: string }): string => `${entry.level} ${entry.source} ${entry.message}`;
+    const hostLines = async (levels: string[]): Promise<string[]> =>
+      ((await burrowCli(app().host, ['logs', '--limit', '500'])).json as Array<{ message: string; level: string; source: string }>).filter((e) => levels.includes(e.level)).map(line);
+    const before = await hostLines(['info', 'warn', 'error']);
+    expect(before.length).toBeGreaterThan(0);
+    // Every line the host had is on the page (newest first), and every line on the page is the host's.
+    await expect.poll(async () => (await logs.shownLines()).slice().reverse().filter((l) => before.includes(l)), POLL).toEqual(before);
+    const after = await hostLines(['info', 'warn', 'error']);
+    for (const shown of await logs.shownLines()) expect(after, shown).toContain(shown);
 
     await logs.minimumLevel.click();
     await app().page.getByRole('option', { name: 'error' }).click();
-    const errorsOnly = hostLines.filter((line) => line.level === 'error').length;
-    if (errorsOnly === 0) await app().page.getByText('No log lines at this level yet.').waitFor(POLL);
+    const errorsOnly = await hostLines(['error']);
+    if (errorsOnly.length === 0) await app().page.getByText('No log lines at this level yet.').waitFor(POLL);
+    expect((await logs.shownLines()).slice().reverse()).toEqual(errorsOnly);
     await logs.minimumLevel.click();
     await app().page.getByRole('option', { name: 'info' }).click();
   });

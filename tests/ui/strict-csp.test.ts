@@ -42,6 +42,13 @@ it('renders styled under a nonce-only style-src, with no CSP violation', async (
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   try {
+    // Chromium does not print every blocked eval on the console (zod's JIT probe is caught and silent):
+    // the page's own securitypolicyviolation events are the record of what the CSP refused.
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
     const page = await context.newPage();
     const violations: string[] = [];
     page.on('console', (message) => {
@@ -68,6 +75,7 @@ it('renders styled under a nonce-only style-src, with no CSP violation', async (
     expect(styled.withNonce).toBe(styled.styleElements);
     expect(styled.button).toBe('rgb(30, 125, 69)'); // the light theme's success colour: emotion's styles applied
     expect(violations).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
     await screenshot(page, 'connect-strict-csp');
   } finally {
     await context.close();

@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { BurrowError } from '../../domain/errors.js';
-import { PROXY_MODES } from '../nym/config.js';
+import { PROXY_MODES } from '../helper/proxy-network.js';
 
 export const DEFAULT_TEQUILAPI_PORT = 44050;
 export const DEFAULT_PROXY_PORT = 10000;
@@ -25,6 +25,8 @@ export const DvpnProfileConfigSchema = z.strictObject({
   /** Node picker filter (ISO country code) and a chosen node; without a node the best quality wins. */
   country: z.string().regex(COUNTRY).optional(),
   node: z.string().regex(PROVIDER_ID).optional(),
+  /** The person's own identity (imported or already in myst's keystore); absent: myst's default or a new one. */
+  identity: z.string().regex(PROVIDER_ID).optional(),
   /** Upper limits in MYST; nodes above them are not chosen. */
   maxPricePerGib: z.number().min(0).max(1000).optional(),
   maxPricePerHour: z.number().min(0).max(1000).optional(),

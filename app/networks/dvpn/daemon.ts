@@ -1,10 +1,11 @@
-// Starting `myst --proxymode --consumer --proxy.bind.address=127.0.0.1 --tequilapi.port=PORT daemon` as the
-// helper user (proxy mode: no tun, no root, no firewall of its own) and waiting until TequilAPI answers and
-// accepts Burrow's login.
+// Starting `myst --proxymode --consumer --proxy.bind.address=127.0.0.1 --tequilapi.port=PORT --ui.enable=false
+// daemon` as the helper user (proxy mode: no tun, no root, no firewall of its own) and waiting until TequilAPI
+// answers and accepts Burrow's login. The node's web UI is on by default (config/flags_ui.go in
+// mysteriumnetwork/node 1.38.3) and binds port 4449 on the LAN address too: Burrow turns it off.
 import { dirname } from 'node:path';
 import { BurrowError } from '../../domain/errors.js';
-import { HelperProcess, describeExit, helperEnv } from '../nym/helper-process.js';
-import type { HelperUser } from '../nym/helper-user.js';
+import { HelperProcess, describeExit, helperEnv } from '../helper/process.js';
+import type { HelperUser } from '../helper/user.js';
 import { DEFAULT_TEQUILAPI_USER, type DvpnProfileConfig, type DvpnSecrets } from './config.js';
 import { Tequilapi, TequilapiError } from './tequilapi.js';
 
@@ -15,7 +16,7 @@ export interface MystDaemon {
 }
 
 export function mystArgv(tequilapiPort: number): string[] {
-  return ['--proxymode', '--consumer', '--proxy.bind.address=127.0.0.1', `--tequilapi.port=${tequilapiPort}`, 'daemon'];
+  return ['--proxymode', '--consumer', '--proxy.bind.address=127.0.0.1', `--tequilapi.port=${tequilapiPort}`, '--ui.enable=false', 'daemon'];
 }
 
 export async function startDaemon(o: {

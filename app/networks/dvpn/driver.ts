@@ -6,16 +6,17 @@
 // myst's HTTP CONNECT proxy.
 import { BurrowError, type ConnectionDetails, type Settings } from '../../domain/index.js';
 import type { DriverAvailability, DriverSession, NetworkDriver, StoredProfile, TunnelStats } from '../../supervisor/driver.js';
-import { describeExit } from '../nym/helper-process.js';
-import type { HelperUser } from '../nym/helper-user.js';
-import { httpGetJson } from '../nym/socks5.js';
-import { watchRedirect, type SystemRedirect } from '../nym/system-redirect.js';
+import { describeExit } from '../helper/process.js';
+import type { HelperUser } from '../helper/user.js';
+import { probeExitIp } from '../helper/http-get.js';
+import { watchRedirect, type SystemRedirect } from '../helper/system-redirect.js';
 import { dvpnConfigFromRecord, dvpnSecrets, type DvpnProfileConfig, type DvpnSecrets } from './config.js';
 import { startDaemon, type MystDaemon } from './daemon.js';
-import { connectError, registrationError } from './errors.js';
+import { connectError, mayConnect, registrationError } from './errors.js';
+import { importIdentity, readIdentity, registerIdentity, type IdentityFacts, type RegistrationProgress } from './identity.js';
 import { httpConnect } from './http-connect.js';
 import { followEvents } from './sse.js';
-import { balanceMyst, burrowPhase, describeFailure, statusOfEvent } from './states.js';
+import { burrowPhase, describeFailure, statusOfEvent } from './states.js';
 import { pickNode, toOffer, type NodeOffer } from './tequilapi.js';
 
 export interface DvpnDriverOptions {
@@ -29,11 +30,6 @@ export interface DvpnDriverOptions {
   reconnectGraceMs?: number;
 }
 
-export interface IdentityFacts {
-  id: string;
-  registrationStatus: string;
-  balanceMyst: number | undefined;
-}
 
 interface Active {
   profileId: string;
@@ -59,6 +55,7 @@ export class DvpnDriver implements NetworkDriver {
   readonly network = 'dvpn' as const;
   private active: Active | undefined;
   private starting: { profileId: string; user: HelperUser } | undefined;
+  private questions: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DvpnDriverOptions) {}
 
@@ -82,7 +79,7 @@ export class DvpnDriver implements NetworkDriver {
     const user = this.options.helperUser();
     if (config.mode === 'system') {
       if (this.options.systemRedirect === undefined) throw new BurrowError('netd_unavailable', 'System-wide Mysterium needs netd, Burrow\'s privileged helper, and this host runs without it. Use "Mode = proxy".');
-      if (!user.dedicated) throw new BurrowError('not_implemented', 'System-wide Mysterium needs myst under a user of its own, so the kill switch can tell its packets from your programs\'. That needs a host running as a service (root), which runs helpers as BURROW_HELPER_USER. Use "Mode = proxy" for now.');
+      if (!user.dedicated) throw new BurrowError('not_implemented', 'System-wide Mysterium needs myst under a user of its own, so the kill switch can tell its packets from your programs\'. That needs a host running as a service (root), which runs it as burrow-dvpn. Use "Mode = proxy" for now.');
     }
     return { config, secrets: dvpnSecrets(profile.secrets), binary, user };
   }
@@ -97,29 +94,69 @@ export class DvpnDriver implements NetworkDriver {
     }
   }
 
-  /** The node picker's data: the identity's registration and balance, and the nodes on offer. */
-  async nodes(profile: StoredProfile, country?: string): Promise<{ identity: IdentityFacts; nodes: NodeOffer[] }> {
-    const { config, secrets, binary, user } = this.check(profile);
-    const own = this.active?.profileId === profile.id ? this.active.daemon : undefined;
-    const daemon = own ?? (await startDaemon({ binary, user, config, secrets, signal: new AbortController().signal, timeoutMs: this.options.startupTimeoutMs ?? 60_000, log: this.options.log }));
+  /**
+   * Runs `ask` with myst up: this profile's connected myst, else one started for the question. One question
+   * at a time: they share the profile's TequilAPI port, and myst's keystore is one directory.
+   */
+  private async withDaemon<T>(profile: StoredProfile, ask: (daemon: MystDaemon, config: DvpnProfileConfig, secrets: DvpnSecrets) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      // A connect of this profile holds its TequilAPI port with a myst Burrow cannot ask yet.
+      if (this.starting?.profileId === profile.id) throw new BurrowError('conflict', 'Burrow is connecting with this profile right now; ask again once it is connected.');
+      const { config, secrets, binary, user } = this.check(profile);
+      const own = this.active?.profileId === profile.id ? this.active.daemon : undefined;
+      const daemon = own ?? (await startDaemon({ binary, user, config, secrets, signal: new AbortController().signal, timeoutMs: this.options.startupTimeoutMs ?? 60_000, log: this.options.log }));
+      try {
+        return await ask(daemon, config, secrets);
+      } finally {
+        if (own === undefined) await daemon.proc.stop();
+      }
+    };
+    const answer = this.questions.then(run, run);
+    this.questions = answer.then(() => undefined, () => undefined);
+    return answer;
+  }
+
+  /** The node picker's data: the identity's registration and balance, and the nodes on offer ("any": every country). */
+  nodes(profile: StoredProfile, country?: string): Promise<{ identity: IdentityFacts; nodes: NodeOffer[] }> {
+    return this.withDaemon(profile, async (daemon, config, secrets) => ({
+      identity: await readIdentity(daemon, config, secrets),
+      nodes: (await daemon.api.proposals(country === 'any' ? undefined : (country ?? config.country))).map(toOffer),
+    }));
+  }
+
+  /** The profile's identity, its registration and balance. */
+  identity(profile: StoredProfile): Promise<IdentityFacts> {
+    return this.withDaemon(profile, (daemon, config, secrets) => readIdentity(daemon, config, secrets));
+  }
+
+  /** The free registration (see identity.ts); `waitMs` > 0 waits for Registered, reporting progress. */
+  async register(profile: StoredProfile, o: { waitMs?: number; progress?: RegistrationProgress } = {}): Promise<{ outcome: 'sent' | 'in-progress' | 'registered'; identity: IdentityFacts }> {
+    const progress = o.progress ?? (() => undefined);
+    progress('starting', 'Starting the Mysterium node to ask about your identity');
     try {
-      const identity = await this.identity(daemon, secrets);
-      const nodes = (await daemon.api.proposals(country ?? config.country)).map(toOffer);
-      return { identity, nodes };
-    } finally {
-      if (own === undefined) await daemon.proc.stop();
+      const result = await this.withDaemon(profile, (daemon, config, secrets) => registerIdentity(daemon, config, secrets, { waitMs: o.waitMs ?? 0, progress }));
+      this.options.log('info', `Mysterium identity ${short(result.identity.id)}: registration ${result.outcome} (now ${result.identity.registrationStatus}).`);
+      return result;
+    } catch (error) {
+      const failure = connectError(error, '');
+      progress('failed', failure.message);
+      throw failure;
     }
   }
 
-  private async identity(daemon: MystDaemon, secrets: DvpnSecrets): Promise<IdentityFacts> {
-    const id = await daemon.api.currentIdentity(secrets.identityPassphrase);
-    await daemon.api.unlock(id, secrets.identityPassphrase);
-    const facts = await daemon.api.identity(id);
-    return { id, registrationStatus: facts.registration_status ?? 'Unknown', balanceMyst: balanceMyst(facts) };
+  /** Import a person's keystore file into myst; answers the identity's address (the host puts it in the profile). */
+  async importIdentity(profile: StoredProfile, keystore: string, passphrase: string): Promise<IdentityFacts> {
+    return this.withDaemon(profile, async (daemon, config, secrets) => {
+      const id = await importIdentity(daemon, secrets, keystore, passphrase);
+      this.options.log('info', `Mysterium identity ${short(id)} imported from a keystore file.`);
+      return readIdentity(daemon, { ...config, identity: id }, secrets);
+    });
   }
 
   async connect(profile: StoredProfile, session: DriverSession): Promise<ConnectionDetails> {
     await this.disconnect();
+    // A question's myst (node list, registration) holds the profile's TequilAPI port until it is done.
+    await this.questions;
     const { config, secrets, binary, user } = this.check(profile);
     this.starting = { profileId: profile.id, user };
     let daemon: MystDaemon | undefined;
@@ -128,16 +165,17 @@ export class DvpnDriver implements NetworkDriver {
       session.progress({ phase: 'Starting the Mysterium node' });
       daemon = await startDaemon({ binary, user, config, secrets, signal: session.signal, timeoutMs: this.options.startupTimeoutMs ?? 60_000, log: this.options.log });
       session.progress({ phase: 'Unlocking your Mysterium identity' });
-      const facts = await this.identity(daemon, secrets).catch((error: unknown) => Promise.reject(connectError(error, 'the current identity')));
+      const facts = await readIdentity(daemon, config, secrets).catch((error: unknown) => Promise.reject(connectError(error, 'the current identity')));
       identity = facts.id;
-      if (facts.registrationStatus !== 'Registered') throw registrationError(facts.id, facts.registrationStatus);
+      // As myst's PUT /connection does (tequilapi/endpoints/connection.go): InProgress may connect.
+      if (!mayConnect(facts.registrationStatus)) throw registrationError(facts.id, facts.registrationStatus);
       const node = pickNode((await daemon.api.proposals(config.country)).map(toOffer), config);
       if (node === undefined) {
         throw new BurrowError('network_unavailable', config.node === undefined ? `No Mysterium node${config.country === undefined ? '' : ` in ${config.country}`} is on offer within the profile's price limits.` : `The node ${config.node} is not on offer now; choose another one.`);
       }
       session.progress({ phase: `Connecting to node ${short(node.providerId)}${node.country === '' ? '' : ` (${node.country})`}` });
       const d = daemon;
-      const onAbort = (): void => void d.api.disconnect().catch(() => undefined);
+      const onAbort = (): void => void d.api.disconnect(config.proxyPort).catch(() => undefined);
       session.signal.addEventListener('abort', onAbort, { once: true });
       try {
         await d.api.connect({ consumerId: identity, providerId: node.providerId, proxyPort: config.proxyPort }, session.signal);
@@ -169,7 +207,7 @@ export class DvpnDriver implements NetworkDriver {
     } catch (error) {
       if (daemon !== undefined) {
         if (config.mode === 'system') await this.options.systemRedirect?.down().catch(() => undefined);
-        await daemon.api.disconnect().catch(() => undefined);
+        await daemon.api.disconnect(config.proxyPort).catch(() => undefined);
         await daemon.proc.stop();
       }
       throw connectError(error, identity);
@@ -185,7 +223,7 @@ export class DvpnDriver implements NetworkDriver {
     active.stopWatch();
     active.events.abort();
     if (active.system) await this.options.systemRedirect?.down().catch((error: unknown) => this.options.log('warn', `Stopping the system-wide redirect: ${error instanceof Error ? error.message : String(error)}`));
-    await active.daemon.api.disconnect().catch((error: unknown) => this.options.log('debug', `DELETE /connection: ${error instanceof Error ? error.message : String(error)}`));
+    await active.daemon.api.disconnect(active.config.proxyPort).catch((error: unknown) => this.options.log('debug', `DELETE /connection: ${error instanceof Error ? error.message : String(error)}`));
     await active.daemon.proc.stop();
   }
 
@@ -195,7 +233,7 @@ export class DvpnDriver implements NetworkDriver {
   }
 
   async stats(): Promise<TunnelStats> {
-    const stats = await this.active?.daemon.api.statistics().catch(() => undefined);
+    const stats = await this.active?.daemon.api.statistics(this.active.config.proxyPort).catch(() => undefined);
     return { bytesIn: stats?.bytesReceived ?? 0, bytesOut: stats?.bytesSent ?? 0 };
   }
 
@@ -236,22 +274,15 @@ export class DvpnDriver implements NetworkDriver {
   }
 
   private async askExitIp(active: Active, session: DriverSession): Promise<void> {
-    const url = this.options.settings?.().leakServer.url ?? '';
-    if (url === '') return;
-    const target = new URL('/json', url);
-    for (const delayMs of [200, 1000, 3000]) {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      if (this.active !== active || session.signal.aborted) return;
-      try {
-        const socket = await httpConnect({ host: '127.0.0.1', port: active.config.proxyPort }, target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 80));
-        const echo = (await httpGetJson(socket, target)) as { ip?: unknown };
-        if (typeof echo.ip !== 'string' || this.active !== active) continue;
-        active.details = { ...active.details, exitIp: echo.ip };
-        session.update(active.details);
-        return;
-      } catch (error) {
-        this.options.log('debug', `Asking the leak server through Mysterium: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    const current = (): boolean => this.active === active && !session.signal.aborted;
+    const ip = await probeExitIp({
+      leakServerUrl: this.options.settings?.().leakServer.url ?? '',
+      open: (host, port) => httpConnect({ host: '127.0.0.1', port: active.config.proxyPort }, host, port),
+      current,
+      log: (message) => this.options.log('debug', `Asking the leak server through Mysterium: ${message}`),
+    });
+    if (ip === undefined || !current()) return;
+    active.details = { ...active.details, exitIp: ip };
+    session.update(active.details);
   }
 }

@@ -3,10 +3,15 @@
 import { BurrowError } from '../../domain/errors.js';
 import { TequilapiError } from './tequilapi.js';
 
+/** myst refuses Unregistered, RegistrationError and Unknown (and any status it does not know); InProgress connects. */
+export function mayConnect(status: string): boolean {
+  return status === 'Registered' || status === 'InProgress';
+}
+
 export function registrationError(identity: string, status: string | undefined): BurrowError {
   return new BurrowError(
     'unauthorized',
-    `Your Mysterium identity ${identity} is not registered (status: ${status ?? 'unknown'}). Mysterium connects only registered identities with a balance: register and top it up (myst cli "identities register", or the Mysterium app), then connect again. Burrow never pays or registers for you.`,
+    `Your Mysterium identity ${identity} is not registered (status: ${status ?? 'unknown'}). Mysterium connects only registered identities with a balance: register and top it up (registration is free where Mysterium offers it: Burrow can send it for you, or use myst cli "identities register"), then connect again. Burrow never pays for you.`,
     { identity, registrationStatus: status ?? 'unknown' },
   );
 }

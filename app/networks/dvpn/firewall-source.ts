@@ -7,7 +7,7 @@
 import type { Settings } from '../../domain/settings.js';
 import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
 import type { StoredProfile } from '../../supervisor/driver.js';
-import { DNS_STUB_PORT, REDIRECT_PORT } from '../nym/system-redirect.js';
+import { DNS_STUB_PORT, REDIRECT_PORT } from '../helper/system-redirect.js';
 import { dvpnConfigFromRecord } from './config.js';
 
 export interface DvpnPolicyDeps {

@@ -3,7 +3,7 @@
 // 127.0.0.1: netd rewrites resolv.conf in place, as for Tor, and restores it when the redirect goes down.
 import { TOR_SYSTEM_RESOLVER } from '../../firewall/index.js';
 import type { NetdClient } from '../../netd/client.js';
-import type { SystemRedirect } from '../nym/system-redirect.js';
+import type { SystemRedirect } from '../helper/system-redirect.js';
 
 export function withLocalResolver(redirect: SystemRedirect | undefined, netd: NetdClient | undefined): SystemRedirect | undefined {
   if (!redirect || !netd) return redirect;

@@ -1,10 +1,10 @@
 // The dVPN profile file (documented in README.md): `[dvpn]`, then optionally Name, Provider (mysterium),
-// Mode, TequilapiPort, ProxyPort, Country, Node, MaxPricePerGiB, MaxPricePerHour, DnsServer, and the two
+// Mode, TequilapiPort, ProxyPort, Country, Node, Identity, MaxPricePerGiB, MaxPricePerHour, DnsServer, and the two
 // secrets TequilapiPassword and IdentityPassphrase (stored apart, never shown again).
 import { isIP } from 'node:net';
 import type { ParsedProfile } from '../../domain/profile.js';
-import { PROXY_MODES, type ProxyMode } from '../nym/config.js';
-import { ProfileProblems, firstLine, parsePort, readProfileLines, suggestName } from '../nym/profile-lines.js';
+import { PROXY_MODES, type ProxyMode } from '../helper/proxy-network.js';
+import { ProfileProblems, firstLine, parsePort, readProfileLines, suggestName } from '../helper/profile-lines.js';
 import { COUNTRY, DEFAULT_PROXY_PORT, DEFAULT_TEQUILAPI_PORT, PROVIDER_ID, type DvpnProfileConfig } from './config.js';
 
 const KEYS: Record<string, string> = {
@@ -15,6 +15,7 @@ const KEYS: Record<string, string> = {
   proxyport: 'ProxyPort',
   country: 'Country',
   node: 'Node',
+  identity: 'Identity',
   maxpricepergib: 'MaxPricePerGiB',
   maxpriceperhour: 'MaxPricePerHour',
   dnsserver: 'DnsServer',
@@ -66,6 +67,10 @@ export function parseDvpnProfileText(text: string, fileName?: string): { config:
         if (!PROVIDER_ID.test(value)) problems.fail(line, 'Node is a provider identity: 0x and 40 hex digits.');
         config.node = value.toLowerCase();
         break;
+      case 'Identity':
+        if (!PROVIDER_ID.test(value)) problems.fail(line, 'Identity is a Mysterium identity address: 0x and 40 hex digits.');
+        config.identity = value.toLowerCase();
+        break;
       case 'MaxPricePerGiB':
         config.maxPricePerGib = price(value, key, line, problems);
         break;
@@ -98,6 +103,7 @@ export function summarizeDvpn(config: DvpnProfileConfig, secrets: Record<string,
     provider: 'Mysterium',
     mode: config.mode,
     node: config.node ?? `best quality${config.country === undefined ? '' : ` in ${config.country}`}`,
+    identity: config.identity ?? 'myst\'s default (created on first use)',
     proxyPort: config.proxyPort,
     tequilapiPort: config.tequilapiPort,
     customPassword: secrets.tequilapiPassword !== undefined,

@@ -1,5 +1,7 @@
-// A client for myst's TequilAPI on 127.0.0.1: bearer-token auth, identities, proposals, the blocking
-// connect, disconnect. Answers are checked with schemas; errors become TequilapiError with the API's own
+// A client for myst's TequilAPI on 127.0.0.1: bearer-token auth, identities and their registration,
+// proposals, the blocking connect, disconnect. myst keeps one connection per proxy port (its multi-connection
+// manager, core/connection/multi.go in mysteriumnetwork/node 1.38.3): GET and DELETE /connection name it with
+// `?id=<proxy port>`; without it they speak of id 0, which is nothing (DELETE answers 202 and stops nothing). Answers are checked with schemas; errors become TequilapiError with the API's own
 // code (`{"error":{"code","message","fields"},"status","path"}`), which the driver turns into sentences.
 import { z } from 'zod';
 import { IdentitySchema, type MystIdentity } from './states.js';
@@ -132,8 +134,19 @@ export class Tequilapi {
     this.token = answer.token;
   }
 
-  async currentIdentity(passphrase: string): Promise<string> {
-    return z.object({ id: z.string() }).parse(await this.request('PUT', '/identities/current', { passphrase })).id;
+  /** PUT /identities/current: the named identity (unlocked with the passphrase), else myst's default, else a new one. */
+  async currentIdentity(passphrase: string, id?: string): Promise<string> {
+    return z.object({ id: z.string() }).parse(await this.request('PUT', '/identities/current', { ...(id === undefined ? {} : { id }), passphrase })).id;
+  }
+
+  /**
+   * POST /identities-import (tequilapi/endpoints/identities.go Import): the keystore file's bytes (Go's []byte,
+   * so base64 in JSON), decrypted with `currentPassphrase` and stored re-encrypted with `newPassphrase`, then
+   * unlocked. 422 err_id_import when the file or passphrase is wrong or the identity is there already.
+   */
+  async importIdentity(keystore: string, currentPassphrase: string, newPassphrase: string): Promise<string> {
+    const body = { data: Buffer.from(keystore, 'utf8').toString('base64'), current_passphrase: currentPassphrase, new_passphrase: newPassphrase, set_default: true };
+    return z.object({ id: z.string() }).parse(await this.request('POST', '/identities-import', body, 60_000)).id;
   }
 
   async unlock(id: string, passphrase: string): Promise<void> {
@@ -165,21 +178,47 @@ export class Tequilapi {
     return ConnectionSchema.parse(await this.request('PUT', '/connection', body, timeoutMs, signal));
   }
 
-  async statistics(): Promise<{ bytesSent: number; bytesReceived: number }> {
-    const stats = z.object({ bytes_sent: z.number(), bytes_received: z.number() }).partial().parse(await this.request('GET', '/connection/statistics', undefined, 3000));
+  /** Whether the identity may register for free (GET /identities/{id}/eligibility). */
+  async eligibility(id: string): Promise<boolean> {
+    return z.object({ eligible: z.boolean() }).parse(await this.request('GET', `/identities/${encodeURIComponent(id)}/eligibility`)).eligible;
+  }
+
+  /**
+   * POST /identities/{id}/register with no fee: the free registration (202: sent; 200: already registered;
+   * 422 err_id_registration_in_progress: sent before). Burrow never offers a fee: it never pays.
+   */
+  async register(id: string): Promise<'sent' | 'registered' | 'in-progress'> {
+    try {
+      const response = await fetch(`${this.baseUrl}/identities/${encodeURIComponent(id)}/register`, {
+        method: 'POST',
+        headers: { ...this.authHeaders, 'Content-Type': 'application/json' },
+        body: JSON.stringify({}),
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (response.status === 202) return 'sent';
+      if (response.ok) return 'registered';
+      throw parseApiError(response.status, await response.text());
+    } catch (error) {
+      if (error instanceof TequilapiError && error.code === 'err_id_registration_in_progress') return 'in-progress';
+      throw error;
+    }
+  }
+
+  async statistics(proxyPort: number): Promise<{ bytesSent: number; bytesReceived: number }> {
+    const stats = z.object({ bytes_sent: z.number(), bytes_received: z.number() }).partial().parse(await this.request('GET', `/connection/statistics?id=${proxyPort}`, undefined, 3000));
     return { bytesSent: stats.bytes_sent ?? 0, bytesReceived: stats.bytes_received ?? 0 };
   }
 
-  async connection(): Promise<z.infer<typeof ConnectionSchema>> {
-    return ConnectionSchema.parse(await this.request('GET', '/connection'));
+  async connection(proxyPort: number): Promise<z.infer<typeof ConnectionSchema>> {
+    return ConnectionSchema.parse(await this.request('GET', `/connection?id=${proxyPort}`));
   }
 
-  /** DELETE /connection; "no connection exists" (409) counts as done. */
-  async disconnect(): Promise<void> {
+  /** DELETE /connection?id=<proxy port>; "no connection exists" (422 err_no_connection_exists) counts as done. */
+  async disconnect(proxyPort: number): Promise<void> {
     try {
-      await this.request('DELETE', '/connection', undefined, 10_000);
+      await this.request('DELETE', `/connection?id=${proxyPort}`, undefined, 10_000);
     } catch (error) {
-      if (error instanceof TequilapiError && (error.status === 409 || error.code === 'err_no_connection_exists')) return;
+      if (error instanceof TequilapiError && error.code === 'err_no_connection_exists') return;
       throw error;
     }
   }

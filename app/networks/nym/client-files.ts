@@ -7,19 +7,23 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { NymProfileConfig } from './config.js';
 
+// `address` is left out on purpose: upstream prints it as the Recipient's 96 raw bytes (a JSON array of
+// numbers, common/nymsphinx/addressing/src/clients.rs); `client_address` is the same address as a string.
 export const InitResultsSchema = z.object({
   id: z.string(),
   gateway_id: z.string(),
   gateway_listener: z.string(),
-  address: z.string().optional(),
   client_address: z.string().optional(),
 });
 export type InitResults = z.infer<typeof InitResultsSchema>;
 
-/** The client id Burrow uses for a profile: a change of exit or gateway makes a new client. */
-export function clientIdFor(profileId: string, config: Pick<NymProfileConfig, 'provider' | 'gateway'>): string {
+/**
+ * The client id Burrow uses for a profile: a change of exit or gateway makes a new client, and so does a
+ * new generation (Burrow retires a client whose gateway is gone: the real client keeps its gateway for good).
+ */
+export function clientIdFor(profileId: string, config: Pick<NymProfileConfig, 'provider' | 'gateway'>, generation = 0): string {
   const tag = createHash('sha256').update(`${config.provider}|${config.gateway ?? ''}`).digest('hex').slice(0, 8);
-  return `burrow-${profileId}-${tag}`;
+  return generation === 0 ? `burrow-${profileId}-${tag}` : `burrow-${profileId}-${tag}-g${generation}`;
 }
 
 export function clientPaths(home: string, id: string): { root: string; config: string } {
@@ -62,12 +66,16 @@ export function classifyLine(line: string): ClientEvent | undefined {
   if (/fail(ed)? to bind|Address already in use|could not bind/i.test(line)) return { kind: 'bind-failed', text: tail(line) };
   const exit = /Network requester failed on connection id (\d+)(?: with error)?:?\s*(.*)$/.exec(line);
   if (exit !== null) return { kind: 'exit-failed', connection: Number(exit[1]), text: (exit[2] ?? '').slice(0, 200) };
-  if (/(connection to|with) the gateway|gateway connection/i.test(line) && /(ERROR|lost|closed|fail)/i.test(line)) return { kind: 'gateway-lost', text: tail(line) };
+  if (GATEWAY_GONE.test(line) || (/(connection to|with) the gateway|gateway connection/i.test(line) && /(ERROR|lost|closed|fail)/i.test(line))) return { kind: 'gateway-lost', text: tail(line) };
   return undefined;
 }
 
+/** client-core's errors (common/client-core/src/error.rs) for a gateway that cannot be reached or is gone. */
+const GATEWAY_GONE = /failed to establish connection to gateway|timed out while trying to establish gateway connection|gateway connection was abruptly closed|gateway client error \(|no gateway with id/i;
+
+/** The message of a log line: after env_logger's `target >` or tracing's `file.rs:LINE:`. */
 function tail(line: string): string {
-  return line.replace(/^.*?>\s*/, '').slice(0, 200);
+  return line.replace(/^.*?(>|\.rs:\d+:)\s*/, '').slice(0, 200);
 }
 
 /**
@@ -94,10 +102,20 @@ export function setTomlValue(text: string, section: string, key: string, value: 
   return lines.join('\n');
 }
 
+/**
+ * A Rust `Duration` as serde reads it from TOML: `{ secs = S, nanos = N }`. Since 1.1.56 the client's
+ * `Traffic.average_packet_delay` has no humantime_serde, so '15ms' would be refused and the client not start.
+ */
+export function durationToml(ms: number): string {
+  const secs = Math.floor(ms / 1000);
+  const nanos = Math.round((ms - secs * 1000) * 1e6);
+  return `{ secs = ${secs}, nanos = ${nanos} }`;
+}
+
 /** Puts the profile's mixing delay into the client's config.toml (its mode and owner stay). */
 export function applyMixing(configFile: string, config: Pick<NymProfileConfig, 'averagePacketDelayMs'>): void {
   const before = readFileSync(configFile, 'utf8');
-  const after = setTomlValue(before, 'core.debug.traffic', 'average_packet_delay', `'${config.averagePacketDelayMs}ms'`);
+  const after = setTomlValue(before, 'core.debug.traffic', 'average_packet_delay', durationToml(config.averagePacketDelayMs));
   if (after !== before) writeFileSync(configFile, after, { mode: statSync(configFile).mode & 0o777 });
 }
 
@@ -122,6 +140,23 @@ export class ClientRecords {
 
   write(results: InitResults): void {
     writeFileSync(this.file(results.id), JSON.stringify(results), { mode: 0o600 });
+  }
+
+  /** How many clients of this profile Burrow retired because their gateway was gone. */
+  generation(profileId: string): number {
+    try {
+      const value = Number(readFileSync(join(this.dir, `${profileId}.generation`), 'utf8'));
+      return Number.isInteger(value) && value >= 0 ? value : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The next connect of this profile initialises a new client (a new gateway). */
+  retire(profileId: string): number {
+    const next = this.generation(profileId) + 1;
+    writeFileSync(join(this.dir, `${profileId}.generation`), String(next), { mode: 0o600 });
+    return next;
   }
 }
 

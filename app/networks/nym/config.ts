@@ -3,17 +3,21 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { BurrowError } from '../../domain/errors.js';
+import { PROXY_MODES } from '../helper/proxy-network.js';
 
 /** A Nym address: identity key . encryption key @ gateway identity key, all base58. */
 export const RECIPIENT = /^[1-9A-HJ-NP-Za-km-z]{32,44}\.[1-9A-HJ-NP-Za-km-z]{32,44}@[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 export const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
-export const PROXY_MODES = ['proxy', 'system'] as const;
-export type ProxyMode = (typeof PROXY_MODES)[number];
 
 export const DEFAULT_SOCKS_PORT = 1080;
 /** Burrow's default per-hop mean; the issue's figure and the published ~15 ms per mix hop. */
 export const DEFAULT_PACKET_DELAY_MS = 15;
-/** The real client's default loop cover traffic interval. */
+/**
+ * The real client's two streams (nym-socks5-client 1.1.76, client-core config-types): the main Poisson
+ * stream sends a packet every 20 ms on average — real data when there is some, cover when idle — and the
+ * loop cover stream one every 200 ms. `--no-cover` turns off both.
+ */
+export const MESSAGE_STREAM_MEAN_MS = 20;
 export const LOOP_COVER_MEAN_MS = 200;
 export const MIX_HOPS = 3;
 const PACKET_BYTES = 2048;
@@ -49,7 +53,7 @@ export interface MixingCost {
   /** Expected extra delay one way: three hops, each an exponential draw with the configured mean. */
   oneWayMs: number;
   roundTripMs: number;
-  /** Loop cover traffic, each way, in bytes per second (0 when off). */
+  /** Cover traffic (main Poisson stream when idle + loop stream), each way, in bytes per second (0 when off). */
   coverBytesPerSecond: number;
   summary: string;
 }
@@ -58,8 +62,11 @@ export interface MixingCost {
 export function mixingCost(config: Pick<NymProfileConfig, 'averagePacketDelayMs' | 'coverTraffic'>): MixingCost {
   const oneWayMs = MIX_HOPS * config.averagePacketDelayMs;
   const roundTripMs = 2 * oneWayMs;
-  const coverBytesPerSecond = config.coverTraffic ? Math.round((1000 / LOOP_COVER_MEAN_MS) * PACKET_BYTES) : 0;
-  const cover = config.coverTraffic ? `, cover traffic about ${Math.round(coverBytesPerSecond / 1024)} KiB/s each way` : ', no cover traffic';
+  const packetsPerSecond = 1000 / MESSAGE_STREAM_MEAN_MS + 1000 / LOOP_COVER_MEAN_MS;
+  const coverBytesPerSecond = config.coverTraffic ? Math.round(packetsPerSecond * PACKET_BYTES) : 0;
+  const cover = config.coverTraffic
+    ? `, cover traffic about ${Math.round(packetsPerSecond)} packets/s, about ${Math.round(coverBytesPerSecond / 1024)} KiB/s each way (about ${Math.round((2 * coverBytesPerSecond * 3600) / 1024 ** 3 * 10) / 10} GiB an hour, idle or not)`
+    : ', no cover traffic (the client sends only when you do: easier to observe)';
   return {
     oneWayMs,
     roundTripMs,

@@ -10,13 +10,16 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { BurrowError, type ConnectionDetails, type Settings } from '../../domain/index.js';
 import type { DriverAvailability, DriverSession, NetworkDriver, StoredProfile, TunnelStats } from '../../supervisor/driver.js';
+import { initArgv, runArgv } from './client-argv.js';
+import { checkClientVersion } from './client-version.js';
 import { ClientRecords, applyMixing, classifyLine, clientIdFor, clientPaths, listenerEndpoint, parseInitOutput, saysAlreadyInitialised, type InitResults } from './client-files.js';
 import { mixingCost, nymConfigFromRecord, type NymProfileConfig } from './config.js';
-import { HelperProcess, describeExit, helperEnv, runHelper } from './helper-process.js';
-import type { HelperUser } from './helper-user.js';
+import { HelperProcess, describeExit, helperEnv, runHelper } from '../helper/process.js';
+import type { HelperUser } from '../helper/user.js';
 import { waitUntilReady } from './readiness.js';
-import { httpGetJson, socks5Connect } from './socks5.js';
-import { watchRedirect, type SystemRedirect } from './system-redirect.js';
+import { probeExitIp } from '../helper/http-get.js';
+import { socks5Connect } from '../helper/socks5.js';
+import { watchRedirect, type SystemRedirect } from '../helper/system-redirect.js';
 
 export interface NymDriverOptions {
   dataDir: string;
@@ -72,6 +75,7 @@ export class NymDriver implements NetworkDriver {
   private active: Active | undefined;
   private starting: { profileId: string; user: HelperUser } | undefined;
   private readonly records: ClientRecords;
+  private checkedBinary: string | undefined;
 
   constructor(private readonly options: NymDriverOptions) {
     const dir = join(options.dataDir, 'nym', 'clients');
@@ -102,7 +106,7 @@ export class NymDriver implements NetworkDriver {
         throw new BurrowError('netd_unavailable', 'System-wide Nym needs netd, Burrow\'s privileged helper, and this host runs without it. Start the host with netd, or use "Mode = proxy".');
       }
       if (!user.dedicated) {
-        throw new BurrowError('not_implemented', 'System-wide Nym needs the Nym client under a user of its own, so the kill switch can tell its packets from your programs\'. That needs a host running as a service (root), which runs helpers as BURROW_HELPER_USER. Use "Mode = proxy" for now.');
+        throw new BurrowError('not_implemented', 'System-wide Nym needs the Nym client under a user of its own, so the kill switch can tell its packets from your programs\'. That needs a host running as a service (root), which runs it as burrow-nym. Use "Mode = proxy" for now.');
       }
     }
     return { config, binary, user };
@@ -129,11 +133,12 @@ export class NymDriver implements NetworkDriver {
     const env = helperEnv(user, dirname(binary), { RUST_LOG: 'info' });
     try {
       session.progress({ phase: 'Preparing the Nym client' });
-      const id = clientIdFor(profile.id, config);
+      await this.checkVersion(binary, user, env, session.signal);
+      const id = clientIdFor(profile.id, config, this.records.generation(profile.id));
       const init = await this.ensureInitialised({ binary, env, user, id, config, signal: session.signal });
       applyMixing(clientPaths(user.home, id).config, config);
       session.progress({ phase: 'Connecting to the Nym gateway' });
-      const argv = ['run', '--id', id, '--port', String(config.socksPort), '--host', '127.0.0.1', '--no-banner', ...(config.coverTraffic ? [] : ['--no-cover'])];
+      const argv = runArgv(id, config);
       const proc = HelperProcess.start(binary, argv, { user, env });
       proc.onLine((line) => this.options.log('debug', `nym-socks5-client: ${line.slice(0, 300)}`));
       try {
@@ -162,7 +167,7 @@ export class NymDriver implements NetworkDriver {
       } catch (error) {
         if (config.mode === 'system') await this.options.systemRedirect?.down().catch(() => undefined);
         await proc.stop();
-        throw error;
+        throw this.gatewayGone(profile.id, config, init, proc) ?? error;
       }
     } finally {
       this.starting = undefined;
@@ -192,6 +197,32 @@ export class NymDriver implements NetworkDriver {
     return config.dnsServer ?? this.options.settings?.().dns.servers[0] ?? '1.1.1.1';
   }
 
+  /** `--version` once per binary: a client outside the supported range is refused before it runs. */
+  private async checkVersion(binary: string, user: HelperUser, env: Record<string, string>, signal: AbortSignal): Promise<void> {
+    if (this.checkedBinary === binary) return;
+    const result = await runHelper(binary, ['--version'], { user, env, timeoutMs: 10_000, signal });
+    checkClientVersion(result.stdout);
+    this.checkedBinary = binary;
+  }
+
+  /**
+   * The client said its gateway cannot be reached or is gone. The real client keeps its gateway for good, so
+   * retrying the same client fails for ever: retire it, and the next attempt initialises a new client, which
+   * picks another gateway. A profile that names its gateway keeps it (the person chose it): then say so.
+   */
+  private gatewayGone(profileId: string, config: NymProfileConfig, init: InitResults, proc: HelperProcess): BurrowError | undefined {
+    const event = proc.all().map(classifyLine).find((candidate) => candidate?.kind === 'gateway-lost');
+    if (event?.kind !== 'gateway-lost') return undefined;
+    const said = event.text;
+    const evidence = { gateway: init.gateway_id, log: proc.recent(6) };
+    if (config.gateway !== undefined) {
+      return new BurrowError('host_unreachable', `The Nym gateway this profile names (${short(init.gateway_id)}) cannot be reached: ${said}. Remove "Gateway" from the profile to let Burrow choose another one, or try later.`, evidence);
+    }
+    const generation = this.records.retire(profileId);
+    this.options.log('warn', `The Nym gateway ${short(init.gateway_id)} is gone (${said}); the next attempt registers a new client (generation ${generation}) with another gateway.`);
+    return new BurrowError('host_unreachable', `The Nym gateway ${short(init.gateway_id)} cannot be reached (${said}). Burrow registers a new client with another gateway on the next attempt.`, evidence);
+  }
+
   private async ensureInitialised(o: { binary: string; env: Record<string, string>; user: HelperUser; id: string; config: NymProfileConfig; signal: AbortSignal }): Promise<InitResults> {
     const paths = clientPaths(o.user.home, o.id);
     const known = this.records.read(o.id);
@@ -202,7 +233,7 @@ export class NymDriver implements NetworkDriver {
       renameSync(paths.root, aside);
       this.options.log('warn', `Nym client ${o.id} had no record of its gateway; its old directory is kept at ${aside} and a new client is initialised.`);
     }
-    const argv = ['init', '--id', o.id, '--provider', o.config.provider, ...(o.config.gateway === undefined ? [] : ['--gateway', o.config.gateway]), ...(o.config.nymApis.length > 0 ? ['--nym-apis', o.config.nymApis.join(',')] : []), '-o', 'json'];
+    const argv = initArgv(o.id, o.config);
     const result = await runHelper(o.binary, argv, { user: o.user, env: o.env, timeoutMs: 120_000, signal: o.signal });
     const parsed = parseInitOutput(result.stdout);
     if (result.exit.code === 0 && parsed !== undefined) {
@@ -257,7 +288,11 @@ export class NymDriver implements NetworkDriver {
       void active.proc.stop();
       session.lost({ code: 'helper_failed', message, evidence: { log: active.proc.recent(6) } });
     };
-    void active.proc.exited.then((exit) => lose(`nym-socks5-client ${describeExit(exit)}: the mixnet is down. The kill switch holds while Burrow starts it again.`));
+    void active.proc.exited.then((exit) => {
+      if (this.active !== active || session.signal.aborted) return;
+      const gone = this.gatewayGone(active.profileId, active.config, active.init, active.proc);
+      lose(`${gone?.message ?? `nym-socks5-client ${describeExit(exit)}: the mixnet is down.`} The kill switch holds while Burrow starts it again.`);
+    });
     const redirect = this.options.systemRedirect;
     if (active.system && redirect !== undefined) active.stopWatch = watchRedirect(redirect, () => lose('redsocks, which takes every program into the mixnet, stopped. The kill switch holds while Burrow starts it again.'));
     void this.askExitIp(active, session);
@@ -265,22 +300,15 @@ export class NymDriver implements NetworkDriver {
 
   /** The address the leak server sees through the mixnet (after the fact; a failure means "unknown"). */
   private async askExitIp(active: Active, session: DriverSession): Promise<void> {
-    const url = this.options.settings?.().leakServer.url ?? '';
-    if (url === '') return;
-    const target = new URL('/json', url);
-    for (const delayMs of [200, 1000, 3000]) {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      if (this.active !== active || session.signal.aborted) return;
-      try {
-        const socket = await socks5Connect({ host: '127.0.0.1', port: active.config.socksPort }, target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 80), 15_000);
-        const echo = (await httpGetJson(socket, target, 15_000)) as { ip?: unknown };
-        if (typeof echo.ip !== 'string' || this.active !== active) continue;
-        active.details = { ...active.details, exitIp: echo.ip, extra: { ...active.details.extra, exitHealth: 'working' } };
-        session.update(active.details);
-        return;
-      } catch (error) {
-        this.options.log('debug', `Asking the leak server through Nym: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    const current = (): boolean => this.active === active && !session.signal.aborted;
+    const ip = await probeExitIp({
+      leakServerUrl: this.options.settings?.().leakServer.url ?? '',
+      open: (host, port) => socks5Connect({ host: '127.0.0.1', port: active.config.socksPort }, host, port, AbortSignal.timeout(15_000)),
+      current,
+      log: (message) => this.options.log('debug', `Asking the leak server through Nym: ${message}`),
+    });
+    if (ip === undefined || !current()) return;
+    active.details = { ...active.details, exitIp: ip, extra: { ...active.details.extra, exitHealth: 'working' } };
+    session.update(active.details);
   }
 }

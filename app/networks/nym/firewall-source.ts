@@ -12,7 +12,7 @@ import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
 import type { StoredProfile } from '../../supervisor/driver.js';
 import { nymConfigFromRecord } from './config.js';
 import type { NymAllowance } from './driver.js';
-import { DNS_STUB_PORT, REDIRECT_PORT } from './system-redirect.js';
+import { DNS_STUB_PORT, REDIRECT_PORT } from '../helper/system-redirect.js';
 
 export interface NymPolicyDeps {
   findProfile(id: string): StoredProfile | undefined;

@@ -3,8 +3,9 @@
 // DnsServer. A Nym profile holds no secrets: the client's keys live in its own directory.
 import { isIP } from 'node:net';
 import type { ParsedProfile } from '../../domain/profile.js';
-import { BASE58_KEY, DEFAULT_PACKET_DELAY_MS, DEFAULT_SOCKS_PORT, PROXY_MODES, RECIPIENT, mixingCost, type NymProfileConfig, type ProxyMode } from './config.js';
-import { ProfileProblems, firstLine, parseDelayMs, parseOnOff, parsePort, readProfileLines, suggestName } from './profile-lines.js';
+import { BASE58_KEY, DEFAULT_PACKET_DELAY_MS, DEFAULT_SOCKS_PORT, RECIPIENT, mixingCost, type NymProfileConfig } from './config.js';
+import { PROXY_MODES, type ProxyMode } from '../helper/proxy-network.js';
+import { ProfileProblems, firstLine, parseDelayMs, parseOnOff, parsePort, readProfileLines, suggestName } from '../helper/profile-lines.js';
 
 const KEYS: Record<string, string> = {
   name: 'Name',

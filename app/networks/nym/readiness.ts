@@ -3,8 +3,8 @@
 // printed, no bind failure was, and a SOCKS5 handshake on the port succeeds.
 import { BurrowError } from '../../domain/errors.js';
 import { classifyLine } from './client-files.js';
-import { describeExit, type HelperProcess } from './helper-process.js';
-import { socks5Handshake } from './socks5.js';
+import { describeExit, type HelperProcess } from '../helper/process.js';
+import { socks5Handshake } from '../helper/socks5.js';
 
 export interface ReadinessOptions {
   port: number;

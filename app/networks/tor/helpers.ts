@@ -1,7 +1,7 @@
 // The programs Tor needs on this machine: tor itself and a client for each pluggable transport, found on
 // PATH, in the system directories or in resources/bin/<platform>. lyrebird (Tor Browser's successor to
 // obfs4proxy) serves obfs4 and webtunnel; snowflake-client serves snowflake.
-import { findExecutable } from '../../host/helper-versions.js';
+import { findExecutable } from '../helper/executables.js';
 import type { PluggableTransport } from './bridge-line.js';
 
 export type Finder = (name: string) => string | undefined;

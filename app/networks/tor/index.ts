@@ -3,10 +3,9 @@
 import { BurrowError } from '../../domain/errors.js';
 import type { Settings } from '../../domain/settings.js';
 import type { ConnectionDetails, TunnelState } from '../../domain/tunnel-state.js';
-import type { ProfileParser } from '../../host/profile-import.js';
 import type { NetdClient } from '../../netd/client.js';
 import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
-import type { NetworkDriver, StoredProfile } from '../../supervisor/driver.js';
+import type { NetworkDriver, ProfileParser, StoredProfile } from '../../supervisor/driver.js';
 import { TorDriver, type TorDriverOptions } from './driver.js';
 import { torPolicySource } from './firewall-source.js';
 import { detectTorProfile, parseTorProfile } from './profile.js';

@@ -1,8 +1,8 @@
-// The dedicated user system-wide tor runs as (what the firewall exempts): Debian's `debian-tor`, or the
-// `tor`/`_tor` user other systems' tor packages create. Looked up in /etc/passwd; never root.
+// The user system-wide tor runs as, whose uid the firewall's tor-system policy exempts: Burrow's own
+// `burrow-tor` (app/contract/system-wide.ts), never the distribution's `debian-tor`, which also runs
+// tor@default. Looked up in /etc/passwd; never root. Missing: undefined, and the policy blocks.
 import { readFileSync } from 'node:fs';
-
-export const TOR_USERS = ['debian-tor', 'tor', '_tor'] as const;
+import { BURROW_USERS } from '../../contract/system-wide.js';
 
 export interface SystemUser {
   name: string;
@@ -10,16 +10,11 @@ export interface SystemUser {
   gid: number;
 }
 
-export function parsePasswd(text: string, names: readonly string[] = TOR_USERS): SystemUser | undefined {
-  const entries = new Map<string, SystemUser>();
+export function parsePasswd(text: string, name: string = BURROW_USERS.tor): SystemUser | undefined {
   for (const line of text.split('\n')) {
-    const [name, , uid, gid] = line.split(':');
-    if (name === undefined || !/^\d+$/.test(uid ?? '') || !/^\d+$/.test(gid ?? '')) continue;
-    entries.set(name, { name, uid: Number(uid), gid: Number(gid) });
-  }
-  for (const name of names) {
-    const user = entries.get(name);
-    if (user !== undefined && user.uid !== 0) return user;
+    const [entry, , uid, gid] = line.split(':');
+    if (entry !== name || !/^\d+$/.test(uid ?? '') || !/^\d+$/.test(gid ?? '')) continue;
+    return Number(uid) === 0 ? undefined : { name, uid: Number(uid), gid: Number(gid) };
   }
   return undefined;
 }

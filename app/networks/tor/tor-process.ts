@@ -1,13 +1,11 @@
-// One tor child process run as the user (proxy mode): spawned with an explicit environment, its log read
-// line by line, its exit observed once, and stopped with TERM then KILL. No shell, no inherited variables.
-import { spawn, type ChildProcess } from 'node:child_process';
+// One tor child process run as the user (proxy mode), supervised by the helper room's HelperProcess
+// (app/networks/helper/process.ts: explicit environment, lines, exit once, TERM then KILL). What is Tor's
+// own stays here: which warnings are routine, waiting for the control socket, turning an exit into an error.
 import { lstat } from 'node:fs/promises';
 import { BurrowError } from '../../domain/errors.js';
+import { HelperProcess, type HelperExit } from '../helper/process.js';
 
-export interface TorExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type TorExit = HelperExit;
 
 const KEEP_LINES = 200;
 
@@ -25,61 +23,35 @@ export function torEnv(home: string): Record<string, string> {
 
 export class TorProcess {
   readonly exited: Promise<TorExit>;
-  private readonly child: ChildProcess;
-  private readonly lines: string[] = [];
-  private readonly listeners = new Set<(line: string) => void>();
-  private exit: TorExit | undefined;
 
-  private constructor(child: ChildProcess) {
-    this.child = child;
-    let partial = '';
-    const onData = (chunk: Buffer): void => {
-      const parts = (partial + chunk.toString('utf8')).split('\n');
-      partial = parts.pop() ?? '';
-      if (partial.length > 8192) partial = partial.slice(-8192);
-      for (const line of parts) this.push(line);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    this.exited = new Promise((resolve) => {
-      child.once('error', (error) => {
-        this.push(`[err] could not start tor: ${error.message}`);
-        this.exit ??= { code: null, signal: null };
-        resolve(this.exit);
-      });
-      child.once('exit', (code, signal) => {
-        if (partial.length > 0) this.push(partial);
-        this.exit ??= { code, signal };
-        resolve(this.exit);
-      });
-    });
+  private constructor(private readonly proc: HelperProcess) {
+    this.exited = proc.exited;
   }
 
   static start(torPath: string, argv: readonly string[], env: Record<string, string>): TorProcess {
-    return new TorProcess(spawn(torPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    return new TorProcess(HelperProcess.start(torPath, argv, { env, stopSignal: 'SIGTERM', ownGroup: true, keepLines: KEEP_LINES, startFailure: '[err] could not start tor' }));
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.proc.pid;
   }
 
   get running(): boolean {
-    return this.exit === undefined && this.child.pid !== undefined;
+    return this.proc.running;
   }
 
   /** The last lines tor printed (its notices, warnings and errors). */
   recent(count = 20): string[] {
-    return this.lines.slice(-count);
+    return this.proc.recent(count);
   }
 
   onLine(listener: (line: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.proc.onLine(listener);
   }
 
   /** The most telling line for an error message: the last [warn] (tor's [err] is mostly "see warnings above"), else [err]. */
   lastProblem(): string | undefined {
-    const pick = (level: string): string | undefined => [...this.lines].reverse().find((line) => line.includes(`[${level}]`) && !isRoutineWarning(line));
+    const pick = (level: string): string | undefined => [...this.proc.all()].reverse().find((line) => line.includes(`[${level}]`) && !isRoutineWarning(line));
     const line = pick('warn') ?? pick('err');
     return line?.replace(/^.*?\[(err|warn)\]\s*/, '').slice(0, 300);
   }
@@ -99,10 +71,10 @@ export class TorProcess {
 
   /** The error for tor having exited `when`, with what tor said last (known causes in a sentence). */
   exitError(when: string): BurrowError {
-    const exit = this.exit;
+    const exit = this.proc.exitInfo;
     const how = exit?.signal ? `killed by ${exit.signal}` : `exit code ${exit?.code ?? 'unknown'}`;
     const evidence = { exit: how, log: this.recent(8) };
-    const log = this.lines.join('\n');
+    const log = this.proc.all().join('\n');
     const port = /Could not bind to 127\.0\.0\.1:(\d+): Address already in use/.exec(log);
     if (port !== null) {
       return new BurrowError('conflict', `Port ${port[1]} is taken by another program (another tor or Tor Browser?). Set SocksPort in the Tor profile to a free port.`, evidence);
@@ -116,20 +88,7 @@ export class TorProcess {
   }
 
   /** TERM, then KILL after `graceMs`; resolves once tor is gone. Safe to call twice. */
-  async stop(graceMs = 3000): Promise<void> {
-    if (this.running) this.child.kill('SIGTERM');
-    const gone = await Promise.race([this.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs))]);
-    if (!gone) {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    }
-  }
-
-  private push(line: string): void {
-    const clean = line.replace(/\r$/, '');
-    if (clean.length === 0) return;
-    this.lines.push(clean.slice(0, 1000));
-    if (this.lines.length > KEEP_LINES) this.lines.splice(0, this.lines.length - KEEP_LINES);
-    for (const listener of this.listeners) listener(clean);
+  stop(graceMs = 3000): Promise<void> {
+    return this.proc.stop(graceMs);
   }
 }

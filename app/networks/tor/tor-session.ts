@@ -127,6 +127,11 @@ export class ActiveTor {
         this.lastStreamCircuit = event.stream.circuitId;
         this.scheduleRefresh();
       }
+      // Why a program's connection through Tor failed, for the log; never where it was going.
+      if (event.type === 'STREAM' && event.stream.status === 'FAILED') {
+        const remote = event.stream.remoteReason === undefined ? '' : `, the exit said ${event.stream.remoteReason}`;
+        this.session.log('info', `tor: a stream failed on circuit ${event.stream.circuitId} (${event.stream.reason ?? 'no reason given'}${remote})`);
+      }
     });
     this.watchDeath();
     // At 100% tor may still be finishing its first exit circuit; give it a moment for the details.

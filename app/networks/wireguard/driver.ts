@@ -10,7 +10,9 @@ import type { EndpointResolver } from './endpoints.js';
 import { fetchExitIp } from './exit-ip.js';
 import { startHealthLoop } from './health.js';
 import { loadProfile } from './profile-data.js';
-import { tunnelFacts, wgUpRequest, WG_INTERFACE, type TunnelFacts } from './tunnel-plan.js';
+import { obfsStartRequest } from './obfuscation/helpers.js';
+import { obfuscationSecretName } from './obfuscation/schema.js';
+import { obfsHelperUid, tunnelFacts, wgUpRequest, WG_INTERFACE, type TunnelFacts } from './tunnel-plan.js';
 
 export interface WireGuardDriverDeps {
   netd: NetdClient;
@@ -21,11 +23,15 @@ export interface WireGuardDriverDeps {
   healthIntervalMs?: number;
   /** How often the connected details (handshake age, bytes) are refreshed. */
   detailsIntervalMs?: number;
+  /** Burrow's transport helper account's uid (obfuscated profiles only); default: looked up by name. */
+  helperUid?: () => number | undefined;
 }
 
 interface Active {
   facts: TunnelFacts;
   dnsSet: boolean;
+  /** netd runs the transport helper for this tunnel (obfsStop on teardown). */
+  helperStarted: boolean;
   stopHealth: (() => void) | undefined;
   details: ConnectionDetails;
 }
@@ -57,10 +63,23 @@ export class WireGuardDriver implements NetworkDriver {
     const { netd } = this.deps;
     const settings = this.deps.settings();
     if (config.peers.some((peer) => peer.endpoint.hostKind === 'name')) session.progress({ phase: 'Looking up the VPN server' });
-    const facts = tunnelFacts(config, await this.deps.resolver.resolveAll(config), settings);
-    const active: Active = { facts, dnsSet: false, stopHealth: undefined, details: {} };
+    const uid = config.obfuscation === undefined ? undefined : (this.deps.helperUid ?? obfsHelperUid)();
+    const facts = tunnelFacts(config, await this.deps.resolver.resolveAll(config), settings, uid);
+    const active: Active = { facts, dnsSet: false, helperStarted: false, stopHealth: undefined, details: {} };
     this.active = active;
     try {
+      const transport = facts.transport;
+      if (transport !== undefined) {
+        // Before the interface: WireGuard's first handshake goes to the helper's port, which must be listening.
+        session.progress({ phase: `Starting the transport (${transport.label})` });
+        const secretValue = profile.secrets[obfuscationSecretName(0)];
+        if (secretValue === undefined) throw new BurrowError('invalid_profile', `The stored secret of ${profile.name}'s obfuscation is missing; import the profile again.`);
+        const secret = transport.obfuscation.type === 'shadowsocks' ? { password: secretValue } : { id: secretValue };
+        active.helperStarted = true;
+        const helper = await netd.call('obfsStart', obfsStartRequest(transport.obfuscation, secret, transport.serverIp, transport.target));
+        session.log('info', `${helper.program} runs as ${helper.user} (pid ${helper.pid}) on 127.0.0.1:${helper.localPort}, carrying WireGuard to ${transport.serverIp}:${transport.obfuscation.server.port}/${transport.proto}.`);
+        throwIfAborted(session.signal);
+      }
       session.progress({ phase: 'Creating the tunnel' });
       const up = await netd.call('wgUp', wgUpRequest(config, secrets, facts));
       session.log('info', `WireGuard interface ${up.ifname} up (${up.implementation}, ${up.ms} ms); waiting for the handshake with ${describeEndpoints(facts)}.`);
@@ -84,7 +103,11 @@ export class WireGuardDriver implements NetworkDriver {
     const active = this.active;
     this.active = undefined;
     if (active) await this.teardown(active);
-    else await this.deps.netd.call('wgDown', { ifname: WG_INTERFACE });
+    else {
+      await this.deps.netd.call('wgDown', { ifname: WG_INTERFACE });
+      // A helper a previous host left running (netd keeps it): nothing may keep the transport open.
+      await this.deps.netd.call('obfsStop', {});
+    }
   }
 
   async status(): Promise<'down' | 'connecting' | 'up'> {
@@ -109,6 +132,7 @@ export class WireGuardDriver implements NetworkDriver {
     active.stopHealth?.();
     const errors: unknown[] = [];
     await this.deps.netd.call('wgDown', { ifname: active.facts.ifname }).catch((error: unknown) => errors.push(error));
+    if (active.helperStarted) await this.deps.netd.call('obfsStop', {}).catch((error: unknown) => errors.push(error));
     if (active.dnsSet) await this.deps.netd.call('restoreDns', {}).catch((error: unknown) => errors.push(error));
     if (errors.length > 0) throw errors[0];
   }
@@ -173,8 +197,9 @@ export class WireGuardDriver implements NetworkDriver {
   }
 }
 
+/** The WireGuard server(s) a person knows: the real one, also when a transport helper carries the packets. */
 function describeEndpoints(facts: TunnelFacts): string {
-  return facts.endpoints.map((endpoint) => formatEndpoint({ host: endpoint.ip, port: endpoint.port, hostKind: endpoint.ip.includes(':') ? 'ipv6' : 'ipv4' })).join(', ');
+  return (facts.transport === undefined ? facts.endpoints : [facts.transport.target]).map((endpoint) => formatEndpoint({ host: endpoint.ip, port: endpoint.port, hostKind: endpoint.ip.includes(':') ? 'ipv6' : 'ipv4' })).join(', ');
 }
 
 function detailsOf(facts: TunnelFacts, status: WgStatus): ConnectionDetails {
@@ -185,6 +210,10 @@ function detailsOf(facts: TunnelFacts, status: WgStatus): ConnectionDetails {
     endpoint: describeEndpoints(facts),
     interface: facts.ifname,
     extra: {
+      ...(facts.transport === undefined ? {} : {
+        transport: facts.transport.label,
+        transportServer: `${facts.transport.serverIp.includes(':') ? `[${facts.transport.serverIp}]` : facts.transport.serverIp}:${facts.transport.obfuscation.server.port}/${facts.transport.proto}`,
+      }),
       handshakeAge: latest > 0 ? `${Math.max(0, Math.round(Date.now() / 1000 - latest))} s` : 'none yet',
       bytesIn: String(rx),
       bytesOut: String(tx),

@@ -23,12 +23,13 @@ export class EndpointResolver {
     return isIP(host) !== 0 ? host : this.cache.get(host);
   }
 
-  /** Host name → address for every peer of `config`; rejects with a retriable error a person can read. */
+  /** Host name → address for every peer of `config` and its transport server; rejects with a retriable error a person can read. */
   async resolveAll(config: WireGuardConfig): Promise<Record<string, string>> {
     const answers: Record<string, string> = {};
-    for (const peer of config.peers) {
-      const host = peer.endpoint.host;
-      if (peer.endpoint.hostKind !== 'name') continue;
+    const hosts = config.peers.filter((peer) => peer.endpoint.hostKind === 'name').map((peer) => peer.endpoint.host);
+    const transport = config.obfuscation?.[0]?.server.host;
+    if (transport !== undefined && isIP(transport) === 0) hosts.push(transport);
+    for (const host of hosts) {
       answers[host] = this.cache.get(host) ?? (await this.lookupOne(host));
       this.cache.set(host, answers[host]);
     }

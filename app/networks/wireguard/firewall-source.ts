@@ -6,12 +6,14 @@ import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
 import type { StoredProfile } from '../../supervisor/driver.js';
 import type { EndpointResolver } from './endpoints.js';
 import { loadConfig } from './profile-data.js';
-import { tunnelFacts, tunnelPolicy } from './tunnel-plan.js';
+import { obfsHelperUid, tunnelFacts, tunnelPolicy } from './tunnel-plan.js';
 
 export interface WireGuardPolicyDeps {
   findProfile(id: string): StoredProfile | undefined;
   resolver: EndpointResolver;
   settings(): Settings;
+  /** Burrow's transport helper account's uid (obfuscated profiles only); default: looked up by name. */
+  helperUid?: () => number | undefined;
 }
 
 export function wireguardPolicySource(deps: WireGuardPolicyDeps): TunnelPolicySource {
@@ -23,6 +25,12 @@ export function wireguardPolicySource(deps: WireGuardPolicyDeps): TunnelPolicySo
     const resolved = await deps.resolver.resolveAll(config).catch(() => undefined);
     // Without an address for the server nothing can be allowed through: the caller blocks instead.
     if (resolved === undefined) return undefined;
-    return tunnelPolicy(tunnelFacts(config, resolved, settings), settings, phase);
+    const uid = config.obfuscation === undefined ? undefined : (deps.helperUid ?? obfsHelperUid)();
+    // Without the helper's account the transport cannot be allowed (a missing uid lets nothing out): block.
+    try {
+      return tunnelPolicy(tunnelFacts(config, resolved, settings, uid), settings, phase);
+    } catch {
+      return undefined;
+    }
   };
 }

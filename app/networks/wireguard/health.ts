@@ -2,7 +2,7 @@
 // interface vanished, wireguard-go exited, or no handshake for longer than WireGuard ever goes without one
 // on a live tunnel with keep-alives (REJECT_AFTER_TIME, 180 s). Details are refreshed now and then.
 import type { ErrorInfo } from '../../domain/index.js';
-import type { WgStatus } from '../../contract/index.js';
+import { NETD_AWAY, type WgStatus } from '../../contract/index.js';
 
 export const STALE_HANDSHAKE_S = 180;
 
@@ -60,7 +60,7 @@ export function startHealthLoop(options: HealthLoopOptions): () => void {
       failures++;
       if (failures >= (options.maxPollFailures ?? 3) && !stopped) {
         stopped = true;
-        options.onLost({ code: 'netd_unavailable', message: `Burrow lost contact with netd: ${error instanceof Error ? error.message : String(error)}` });
+        options.onLost({ code: 'netd_unavailable', message: `Burrow lost contact with netd: ${error instanceof Error ? error.message : String(error)}`, evidence: { ...NETD_AWAY } });
         return;
       }
     }

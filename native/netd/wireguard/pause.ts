@@ -12,12 +12,14 @@
 // mid-probe must not leave the person offline), and before a tunnel is taken down.
 import type { Runner } from '../exec.js';
 import type { Logger } from '../log.js';
-import type { Family } from './routing.js';
+import { tunnelRules, type Family } from './routing.js';
 import type { PeerStatus } from './uapi.js';
+import { stopOrContinue } from '../stop-continue.js';
 
 export interface PauseTarget {
   ifname: string;
   table: number;
+  fwmark: number;
   /** wireguard-go's pid while it runs; undefined for a kernel interface. */
   pid: number | undefined;
 }
@@ -36,11 +38,6 @@ export interface PauseResult {
   liftedFamilies: Family[];
 }
 
-/** The two rules wg-quick (and routing.ts) add per family with a default route through the tunnel. */
-const rulesOf = (table: number): string[][] => [
-  ['not', 'fwmark', String(table), 'table', String(table)],
-  ['table', 'main', 'suppress_prefixlength', '0'],
-];
 
 export class TunnelPauses {
   private readonly paused = new Map<string, Paused>();
@@ -64,13 +61,14 @@ export class TunnelPauses {
     if (existing) return describe(existing, true);
     const lifted: Family[] = [];
     for (const family of ['-4', '-6'] as const) {
-      const [notMarked, suppress] = rulesOf(target.table) as [string[], string[]];
-      const removed = await this.run('ip', [family, 'rule', 'del', ...notMarked], { allowFailure: true });
+      // The `not fwmark` rule first: if it is not there, this family has no tunnel default to lift.
+      const [notMarked, ...rest] = tunnelRules(target.fwmark, target.table);
+      const removed = await this.run('ip', [family, 'rule', 'del', ...(notMarked?.del ?? [])], { allowFailure: true });
       if (removed.code !== 0) continue;
-      await this.run('ip', [family, 'rule', 'del', ...suppress], { allowFailure: true });
+      for (const rule of rest) await this.run('ip', [family, 'rule', 'del', ...rule.del], { allowFailure: true });
       lifted.push(family);
     }
-    if (target.pid !== undefined) signal(target.pid, 'SIGSTOP');
+    if (target.pid !== undefined) stopOrContinue(target.pid, 'SIGSTOP');
     const entry: Paused = {
       target,
       lifted,
@@ -90,9 +88,7 @@ export class TunnelPauses {
     const entry = this.release(ifname);
     if (!entry) return { ifname, paused: false, helperPid: null, liftedFamilies: [] };
     for (const family of entry.lifted) {
-      const [notMarked, suppress] = rulesOf(entry.target.table) as [string[], string[]];
-      await this.run('ip', [family, 'rule', 'add', ...notMarked]);
-      await this.run('ip', [family, 'rule', 'add', ...suppress]);
+      for (const rule of tunnelRules(entry.target.fwmark, entry.target.table)) await this.run('ip', [family, 'rule', 'add', ...rule.add]);
     }
     this.logger.log('info', 'tunnel resumed after the kill-switch probe', { ifname });
     return describe(entry, false);
@@ -104,19 +100,11 @@ export class TunnelPauses {
     if (!entry) return undefined;
     clearTimeout(entry.timer);
     this.paused.delete(ifname);
-    if (entry.target.pid !== undefined) signal(entry.target.pid, 'SIGCONT');
+    if (entry.target.pid !== undefined) stopOrContinue(entry.target.pid, 'SIGCONT');
     return entry;
   }
 }
 
 function describe(entry: Paused, paused: boolean): PauseResult {
   return { ifname: entry.target.ifname, paused, helperPid: entry.target.pid ?? null, liftedFamilies: [...entry.lifted] };
-}
-
-function signal(pid: number, name: 'SIGSTOP' | 'SIGCONT'): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // Gone meanwhile: wgStatus reports how it exited.
-  }
 }

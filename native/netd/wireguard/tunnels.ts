@@ -1,6 +1,6 @@
 // WireGuard interfaces netd owns: up (kernel module where present, else wireguard-go), down, status, and
 // the cleanup of tunnels a previous netd left behind. Keys reach the interface over the UAPI socket or
-// `wg setconf IF /dev/stdin`: never argv, never the log, never an error message.
+// `wg setconf` from a private file (kernel-config.ts): never argv, never the log, never an error message.
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { WgStatus, WgUpRequest } from '../../../app/contract/index.js';
@@ -8,14 +8,16 @@ import { BurrowError } from '../../../app/domain/index.js';
 import type { Runner } from '../exec.js';
 import type { Logger } from '../log.js';
 import type { StateFile, TunnelRecord } from '../state-file.js';
+import { wgSetconf } from './kernel-config.js';
 import { TunnelPauses, type PauseResult } from './pause.js';
-import { bringUp, planRoutes, tearDownRouting } from './routing.js';
+import { BURROW_TABLE, bringUp, planRoutes, tearDownRouting } from './routing.js';
 import { parseUapiGet, parseWgDump, uapiExchange, uapiSetRequest, wgSetconfText, type PeerStatus } from './uapi.js';
 import { WireguardGo } from './userspace.js';
 
 interface Tunnel {
   ifname: string;
   table: number;
+  fwmark: number;
   implementation: 'kernel' | 'userspace';
   process: WireguardGo | undefined;
 }
@@ -39,13 +41,18 @@ export class Tunnels {
     this.pauses = new TunnelPauses(deps.run, deps.logger);
   }
 
+  /** The tunnel the resolver should send names to (dns/resolved.ts), if one is up. */
+  activeLink(): string | undefined {
+    return [...this.tunnels.keys()].find((ifname) => linkExists(ifname));
+  }
+
   /** Kill-switch probe: see pause.ts. */
   async pause(ifname: string, maxMs: number): Promise<PauseResult> {
     const tunnel = this.tunnels.get(ifname);
     if (!tunnel || !linkExists(ifname)) throw new BurrowError('not_found', `There is no tunnel ${ifname} to pause.`);
     if (tunnel.process && !tunnel.process.state.alive) throw new BurrowError('helper_failed', `wireguard-go for ${ifname} is not running; there is nothing to pause.`);
     const peers = this.pauses.isPaused(ifname) ? [] : (await this.status(ifname)).peers;
-    return this.pauses.pause({ ifname, table: tunnel.table, pid: tunnel.process?.state.pid }, peers, maxMs);
+    return this.pauses.pause({ ifname, table: tunnel.table, fwmark: tunnel.fwmark, pid: tunnel.process?.state.pid }, peers, maxMs);
   }
 
   resume(ifname: string): Promise<PauseResult> {
@@ -62,12 +69,13 @@ export class Tunnels {
     this.persist();
     try {
       if (tunnel.process) await uapiExchange(tunnel.process.socketPath, uapiSetRequest(request));
-      else await this.deps.run('wg', ['setconf', ifname, '/dev/stdin'], { input: wgSetconfText(request) });
+      else await wgSetconf(this.deps.run, this.deps.state.dir, ifname, wgSetconfText(request));
       await bringUp(this.deps.run, {
         ifname,
         addresses: request.addresses,
         mtu: request.mtu,
-        table: request.fwmark,
+        fwmark: request.fwmark,
+        table: tunnel.table,
         plan: planRoutes(request.peers.flatMap((peer) => peer.allowedIps)),
       });
     } catch (error) {
@@ -89,7 +97,7 @@ export class Tunnels {
     const existed = known !== undefined || linkExists(ifname);
     if (!existed) return { removed: false };
     this.pauses.release(ifname);
-    await tearDownRouting(this.deps.run, known?.table ?? 51820);
+    await tearDownRouting(this.deps.run, ifname, known?.table ?? BURROW_TABLE);
     if (tunnel?.process) await tunnel.process.stop();
     else if (known && 'pid' in known && known.pid !== null) killStale(known.pid, ifname);
     if (linkExists(ifname)) await this.deps.run('ip', ['link', 'del', 'dev', ifname], { allowFailure: true });
@@ -134,10 +142,13 @@ export class Tunnels {
     for (const ifname of [...this.tunnels.keys()]) await this.down(ifname);
   }
 
-  private async createLink(ifname: string, table: number): Promise<Tunnel> {
+  private async createLink(ifname: string, fwmark: number): Promise<Tunnel> {
+    const table = BURROW_TABLE;
+    // Chosen at connect time: the kernel module where `ip link add type wireguard` works (it autoloads),
+    // else wireguard-go. wgUp's answer and wgStatus say which.
     if (this.deps.userspaceOnly !== true) {
       const kernel = await this.deps.run('ip', ['link', 'add', 'dev', ifname, 'type', 'wireguard'], { allowFailure: true });
-      if (kernel.code === 0) return { ifname, table, implementation: 'kernel', process: undefined };
+      if (kernel.code === 0) return { ifname, table, fwmark, implementation: 'kernel', process: undefined };
     }
     const helper = new WireguardGo(ifname, this.deps.logger, this.deps.wireguardGo);
     try {
@@ -146,7 +157,7 @@ export class Tunnels {
       await helper.stop();
       throw error;
     }
-    return { ifname, table, implementation: 'userspace', process: helper };
+    return { ifname, table, fwmark, implementation: 'userspace', process: helper };
   }
 
   private persist(removed?: string): void {

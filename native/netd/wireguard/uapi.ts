@@ -1,6 +1,6 @@
 // WireGuard's cross-platform configuration protocol (wireguard.com/xplatform): the `set=1` request that
 // configures an interface in one go (keys as hex, so never on a command line), the `get=1` reply parsed into
-// per-peer status, and the wg(8) config text the kernel path feeds to `wg setconf IF /dev/stdin`.
+// per-peer status, and the wg(8) config text the kernel path hands to `wg setconf` (kernel-config.ts).
 // The texts built here hold the private key: they go to a socket or stdin and nowhere else.
 import { createConnection } from 'node:net';
 import { BurrowError } from '../../../app/domain/index.js';

@@ -1,8 +1,9 @@
-// The pages, addressed by the URL hash so a reload stays on the same page (no router needed for six pages).
+// The pages, addressed by the URL hash so a reload stays on the same page (no router needed for seven pages).
 import { useEffect, useState } from 'react';
 
 export const PAGES = [
   { id: 'connect', label: 'Connect' },
+  { id: 'get-through', label: 'Get through' },
   { id: 'leaks', label: 'Leak tests' },
   { id: 'compare', label: 'Compare' },
   { id: 'profiles', label: 'Profiles' },

@@ -5,6 +5,7 @@ import type { ReactElement } from 'react';
 import { PAGES, useCurrentPage, type PageId } from '../lib/routes.js';
 import { ComparePage } from '../pages/compare/ComparePage.js';
 import { ConnectPage } from '../pages/connect/ConnectPage.js';
+import { GetThroughPage } from '../pages/get-through/GetThroughPage.js';
 import { LeakTestsPage } from '../pages/leaks/LeakTestsPage.js';
 import { LogsPage } from '../pages/logs/LogsPage.js';
 import { ProfilesPage } from '../pages/profiles/ProfilesPage.js';
@@ -16,6 +17,7 @@ import { TopBar } from './TopBar.js';
 
 const PAGE_VIEWS: Record<PageId, () => ReactElement> = {
   connect: ConnectPage,
+  'get-through': GetThroughPage,
   leaks: LeakTestsPage,
   compare: ComparePage,
   profiles: ProfilesPage,

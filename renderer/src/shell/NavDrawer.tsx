@@ -1,4 +1,5 @@
 // The left navigation: one link per page, the current one marked for assistive technology too.
+import AltRouteIcon from '@mui/icons-material/AltRoute';
 import CompareArrowsIcon from '@mui/icons-material/CompareArrows';
 import PowerSettingsNewIcon from '@mui/icons-material/PowerSettingsNew';
 import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
@@ -20,6 +21,7 @@ export const DRAWER_WIDTH = 212;
 
 const ICONS: Record<PageId, ReactElement> = {
   connect: <PowerSettingsNewIcon />,
+  'get-through': <AltRouteIcon />,
   leaks: <SecurityIcon />,
   compare: <CompareArrowsIcon />,
   profiles: <VpnKeyIcon />,

@@ -71,8 +71,15 @@ if hash systemd-sysusers 2>/dev/null; then
   systemd-sysusers /usr/lib/sysusers.d/burrow.conf
 else
   getent group burrow >/dev/null || groupadd --system burrow
-  getent passwd burrow-tor >/dev/null ||
-    useradd --system --user-group --home-dir /var/lib/burrow/tor --no-create-home --shell /usr/sbin/nologin --comment "Burrow system-wide Tor" burrow-tor
+  # The same users as sysusers.d/burrow.conf: every uid netd exempts from the kill switch is one of these.
+  add_user() {
+    getent passwd "burrow-$1" >/dev/null ||
+      useradd --system --user-group --home-dir "/var/lib/burrow/$1" --no-create-home --shell /usr/sbin/nologin --comment "Burrow $2" "burrow-$1"
+  }
+  add_user tor "system-wide Tor"
+  add_user nym "system-wide Nym"
+  add_user dvpn "system-wide dVPN"
+  add_user obfs "WireGuard transport"
 fi
 
 # Whoever installed the package through sudo or pkexec may use netd after logging in again; anyone else is

@@ -50,7 +50,7 @@ rm -rf /usr/lib/burrow
 if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi
 
 # The lockdown flag (and later tor's data) go with a purge; rpm has no purge, so its erase removes them.
-# The group burrow and the user burrow-tor stay, as Debian policy asks: files may still belong to them.
+# The group burrow and the users burrow-tor, burrow-nym, burrow-dvpn stay, as Debian policy asks: files may still belong to them.
 if [ "$action" = purge ] || [ "$action" = 0 ]; then
   rm -rf /var/lib/burrow
 fi

@@ -5,9 +5,9 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Lab } from '../lab.js';
 import { repoRoot, type LabProcess } from '../process.js';
+import { bundleStandIn } from './bundle.js';
 import { base58Key, type StandinNetwork } from './nym-network.js';
 import type { RegistrationStatus } from './myst-identities.js';
 import type { StandinProposal } from './myst-session.js';
@@ -21,11 +21,10 @@ function standinDir(): string {
 }
 
 function wrapper(dir: string, name: string, envName: string, envFile: string, script: string): string {
-  const root = repoRoot();
-  const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  const bundle = bundleStandIn(script, dir);
   const path = join(dir, name);
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  writeFileSync(path, `#!/bin/sh\n# STAND-IN (Burrow lab): not the real ${name}.\n${envName}=${quote(envFile)} exec ${quote(process.execPath)} --import ${quote(tsx)} ${quote(join(root, 'tests', 'lab', 'standins', script))} "$@"\n`, { mode: 0o755 });
+  writeFileSync(path, `#!/bin/sh\n# STAND-IN (Burrow lab): not the real ${name}.\n${envName}=${quote(envFile)} exec ${quote(process.execPath)} ${quote(bundle)} "$@"\n`, { mode: 0o755 });
   return path;
 }
 
@@ -82,7 +81,7 @@ export async function startNymStandin(lab: Lab, opts: { allow?: string[]; gatewa
   const exitAddress = `${base58Key()}.${base58Key()}@${gatewayId}`;
   const network: StandinNetwork = {
     version: 1,
-    clientVersion: '1.1.47-standin',
+    clientVersion: '1.1.76-standin',
     gateways: [{ id: gatewayId, listener: `ws://${gatewayIp}:${port}` }],
     exits: [{ address: exitAddress, allow: opts.allow ?? [lab.addresses.echo, lab.addresses.publicResolver, dnsTcp, `*.${lab.leakd.zone}`] }],
     exitIp,

@@ -58,13 +58,14 @@ export class Keystore {
   read(address: string): KeyFile | undefined {
     const file = this.file(address);
     if (file === undefined || !existsSync(file)) return undefined;
-    return { ...(JSON.parse(readFileSync(file, 'utf8')) as KeyFile), ...this.override() };
+    const key = JSON.parse(readFileSync(file, 'utf8')) as KeyFile & { registrationDoneAt?: number };
+    if (key.registration === 'InProgress' && key.registrationDoneAt !== undefined && Date.now() >= key.registrationDoneAt) key.registration = 'Registered';
+    return { ...key, ...this.override() };
   }
 
-  create(passphrase: string): string {
-    const address = `0x${randomBytes(20).toString('hex')}`;
+  create(passphrase: string, address = `0x${randomBytes(20).toString('hex')}`, facts = this.defaults): string {
     const salt = randomBytes(16).toString('hex');
-    const key: KeyFile = { address, standin: { salt, hash: hash(salt, passphrase) }, ...this.defaults };
+    const key: KeyFile = { address, standin: { salt, hash: hash(salt, passphrase) }, ...facts };
     const stamp = new Date().toISOString().replace(/:/g, '-');
     writeFileSync(join(this.dir, `UTC--${stamp}--${address.slice(2)}`), JSON.stringify(key), { mode: 0o600 });
     this.unlocked.add(address);
@@ -78,6 +79,17 @@ export class Keystore {
     const ok = timingSafeEqual(given, Buffer.from(key.standin.hash, 'hex'));
     if (ok) this.unlocked.add(key.address);
     return ok;
+  }
+
+  /**
+   * A registration was sent: InProgress until `doneAt` (ms since the epoch), then Registered — kept in the
+   * key file, as the chain keeps it whether or not this myst still runs.
+   */
+  startRegistration(address: string, doneAt: number): void {
+    const file = this.file(address);
+    if (file === undefined) return;
+    const key = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
+    writeFileSync(file, JSON.stringify({ ...key, registration: 'InProgress', registrationDoneAt: doneAt }), { mode: 0o600 });
   }
 
   isUnlocked(address: string): boolean {

@@ -2,17 +2,19 @@
 // WireGuard server), so whatever a consumer reaches through it is seen from the WireGuard server's address.
 // The real provider speaks WireGuard to a userspace WireGuard inside the consumer's myst; this one speaks a
 // line protocol over TCP (see README.md):
-//   control:  "HELLO <consumer>\n" → "SESSION <token>\n"; the session lives while this connection is open
-//   stream:   "STREAM <token> <host>:<port>\n" → "OK\n" or "ERR <why>\n", then raw bytes both ways
+//   control:  "HELLO <consumer> <X25519 public key>\n" → "SESSION <token> <public key>\n"; the session lives
+//             while this connection is open, and its key (seal.ts) seals every stream of it
+//   stream:   "STREAM <token> <host>:<port>\n" → "OK\n" or "ERR <why>\n", then sealed records both ways
 //   node --import tsx myst-provider.ts --listen IP:PORT
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { connect, createServer, isIP, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
+import { newKeyShare, sealedStream, sharedKey } from './seal.js';
 
 const { values } = parseArgs({ options: { listen: { type: 'string' } }, strict: true });
 const [listenHost = '', listenPort = ''] = (values.listen ?? '').split(/:(?=\d+$)/);
-const sessions = new Map<string, { consumer: string; streams: Set<Socket> }>();
+const sessions = new Map<string, { consumer: string; key: Buffer; streams: Set<Socket> }>();
 
 function say(event: string, facts: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, at: new Date().toISOString(), ...facts })}\n`);
@@ -37,13 +39,21 @@ function firstLine(socket: Socket, onLine: (line: string, rest: Buffer) => void)
 const server = createServer({ allowHalfOpen: true }, (socket) => {
   socket.on('error', () => undefined);
   firstLine(socket, (line, rest) => {
-    const hello = /^HELLO (\S+)$/.exec(line);
+    const hello = /^HELLO (\S+) (\S+)$/.exec(line);
     if (hello !== null) {
       const token = randomBytes(16).toString('hex');
-      const session = { consumer: hello[1] ?? '', streams: new Set<Socket>() };
+      const share = newKeyShare();
+      let key: Buffer;
+      try {
+        key = sharedKey(share, hello[2] ?? '', 'myst');
+      } catch (error) {
+        socket.end(`ERR ${error instanceof Error ? error.message : String(error)}\n`);
+        return;
+      }
+      const session = { consumer: hello[1] ?? '', key, streams: new Set<Socket>() };
       sessions.set(token, session);
       say('session', { consumer: session.consumer });
-      socket.write(`SESSION ${token}\n`);
+      socket.write(`SESSION ${token} ${share.publicKey}\n`);
       socket.on('data', () => undefined);
       socket.once('close', () => {
         sessions.delete(token);
@@ -73,9 +83,11 @@ const server = createServer({ allowHalfOpen: true }, (socket) => {
         session.streams.add(socket);
         say('stream', { host, port });
         socket.write('OK\n');
-        if (rest.length > 0) target.write(rest);
-        socket.pipe(target);
-        target.pipe(socket);
+        // From here on the consumer's bytes come sealed; `rest` is already part of them.
+        const sealed = sealedStream(socket, session.key, rest);
+        sealed.on('error', () => target.destroy());
+        sealed.pipe(target);
+        target.pipe(sealed);
       });
       target.once('error', (error) => {
         if (!socket.writableEnded) socket.end(`ERR ${error.message}\n`);

@@ -3,6 +3,8 @@
 // proxy (CONNECT and absolute-form requests) on proxy.bind.address:proxy_port.
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { newKeyShare, sealedStream, sharedKey } from './seal.js';
 
 export type ConnState = 'NotConnected' | 'Connecting' | 'Connected' | 'Disconnecting' | 'Reconnecting' | 'ConnectionFailed' | 'Canceled' | 'OnHold' | 'IPNotChanged';
 
@@ -36,6 +38,8 @@ export class ConsumerConnection {
   bytesReceived = 0;
   private control: Socket | undefined;
   private token = '';
+  /** The session's key, from the X25519 exchange on the control connection. */
+  private key: Buffer = Buffer.alloc(0);
   private proxy: Server | undefined;
   private cancel: ((why: string) => void) | undefined;
   private readonly streams = new Set<Socket>();
@@ -95,14 +99,16 @@ export class ConsumerConnection {
       let buf = '';
       const timer = setTimeout(() => control.destroy(new Error(`the provider ${session.proposal.endpoint} did not answer`)), 10_000);
       this.cancel = (why) => control.destroy(new Error(why));
-      control.once('connect', () => control.write(`HELLO ${session.consumerId}\n`));
+      const share = newKeyShare();
+      control.once('connect', () => control.write(`HELLO ${session.consumerId} ${share.publicKey}\n`));
       control.on('data', (data: Buffer) => {
         if (this.control === control) return;
         buf += data.toString();
-        const match = /^SESSION (\S+)\n/.exec(buf);
+        const match = /^SESSION (\S+) (\S+)\n/.exec(buf);
         if (match === null) return;
         clearTimeout(timer);
         this.token = match[1] ?? '';
+        this.key = sharedKey(share, match[2] ?? '', 'myst');
         this.control = control;
         control.on('close', () => this.onControlLost(control));
         resolve();
@@ -149,8 +155,8 @@ export class ConsumerConnection {
     this.proxy = undefined;
   }
 
-  /** One stream through the provider: resolves with the socket once the provider reached host:port. */
-  private openStream(host: string, port: number): Promise<Socket> {
+  /** One stream through the provider: resolves with its plain side once the provider reached host:port. */
+  private openStream(host: string, port: number): Promise<Duplex> {
     const [phost = '', pport = ''] = (this.session?.proposal.endpoint ?? '').split(/:(?=\d+$)/);
     return new Promise((resolve, reject) => {
       if (this.control === undefined) return reject(new Error('not connected'));
@@ -166,12 +172,12 @@ export class ConsumerConnection {
           stream.destroy();
           return reject(new Error(line.replace(/^ERR /, '')));
         }
-        const rest = buf.subarray(end + 1);
-        if (rest.length > 0) stream.unshift(rest);
+        // Past the OK line every byte is a sealed record under the session's key (seal.ts).
+        const sealed = sealedStream(stream, this.key, buf.subarray(end + 1), (bytes) => (this.bytesReceived += bytes));
+        sealed.on('error', () => undefined);
         this.streams.add(stream);
         stream.once('close', () => this.streams.delete(stream));
-        stream.on('data', (d: Buffer) => (this.bytesReceived += d.length));
-        resolve(stream);
+        resolve(sealed);
       };
       stream.once('connect', () => stream.write(`STREAM ${this.token} ${host}:${port}\n`));
       stream.on('data', onData);

@@ -1,15 +1,21 @@
-// STAND-IN for the Mysterium node (`myst`, mysteriumnetwork/node) in consumer proxy mode:
-//   myst --proxymode --consumer --proxy.bind.address=127.0.0.1 --tequilapi.port=PORT daemon
-// TequilAPI with token auth, identities, proposals, a blocking PUT /connection, the connection state
-// machine with the node's state names, GET /events/state (SSE) and the API's error JSON. The "tunnel" is
-// a TCP link to the stand-in provider in the lab's vpn namespace (myst-provider.ts), not WireGuard.
-// MYST_STANDIN_NETWORK names the lab's market (proposals, registration of new identities, balance).
+// STAND-IN for the Mysterium node (`myst`, mysteriumnetwork/node 1.38.3) in consumer proxy mode:
+//   myst --proxymode --consumer --proxy.bind.address=127.0.0.1 --tequilapi.port=PORT --ui.enable=false daemon
+// TequilAPI with token auth, identities, registration (eligibility, free register), proposals, a blocking
+// PUT /connection, the connection state machine with the node's state names, GET /events/state (SSE) and the
+// API's error JSON. As upstream's multi-connection manager (core/connection/multi.go): one connection per
+// proxy port, and `?id=<proxy port>` names it on GET/DELETE /connection (no id is id 0: nothing, 202).
+// Statuses as tequilapi/endpoints/connection.go: 422 for err_id_not_registered, err_connection_already_exists,
+// err_connection_cancelled, err_no_connection_exists; registration InProgress is accepted. The web UI is on
+// unless --ui.enable=false (it binds :4449 on every address, as upstream's binds the LAN address too).
+// The "tunnel" is a TCP link to the stand-in provider in the lab's vpn namespace (myst-provider.ts), not
+// WireGuard. MYST_STANDIN_NETWORK names the lab's market (proposals, registration of new identities, balance).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Keystore, tokens, type RegistrationStatus } from './myst-identities.js';
+import { openKeyfile } from './myst-keyfile.js';
 import { ConsumerConnection, type ConnState, type StandinProposal } from './myst-session.js';
 
 interface MarketFile {
@@ -20,9 +26,15 @@ interface MarketFile {
   /** Read again on every request: the lab changes a registration or balance while myst runs. */
   identityOverride?: { registration?: RegistrationStatus; balanceMyst?: number };
   connectDelayMs?: number;
+  /** GET /identities/{id}/eligibility (free registration); default true. */
+  freeRegistration?: boolean;
+  /** How long a registration stays InProgress before it is Registered (ms); default 1500. */
+  registrationDelayMs?: number;
+  /** What the chain knows of identities made elsewhere (imported keystore files); others are Unregistered with 0 MYST. */
+  chain?: Record<string, { registration: RegistrationStatus; balanceMyst: number }>;
 }
 
-const GLOBAL_FLAGS = new Set(['proxymode', 'consumer', 'proxy.bind.address', 'tequilapi.port', 'tequilapi.address', 'data-dir', 'log-level', 'keystore.lightweight', 'agreed-terms-and-conditions', 'ui.enable', 'usermode']);
+const GLOBAL_FLAGS = new Set(['proxymode', 'consumer', 'proxy.bind.address', 'tequilapi.port', 'tequilapi.address', 'data-dir', 'log-level', 'keystore.lightweight', 'agreed-terms-and-conditions', 'ui.enable', 'ui.port', 'usermode']);
 const CONTENT_TYPE_ERR = 'application/vnd.mysterium.error+json';
 
 function log(level: 'INF' | 'WRN' | 'ERR' | 'DBG', message: string): void {
@@ -67,16 +79,27 @@ if (flags.proxymode !== 'true') {
 const dataDir = flags['data-dir'] ?? join(homedir(), '.mysterium');
 const keystore = new Keystore(join(dataDir, 'keystore'), market.newIdentity, () => (JSON.parse(readFileSync(marketFile, 'utf8')) as MarketFile).identityOverride);
 const tokensValid = new Map<string, number>();
+/** The default identity (set by an import with set_default); else the keystore's first. */
+let defaultIdentity: string | undefined;
 const sse = new Set<ServerResponse>();
-const conn = new ConsumerConnection({
-  bindAddress: flags['proxy.bind.address'] ?? '127.0.0.1',
-  connectDelayMs: market.connectDelayMs ?? 400,
-  onState: (state: ConnState) => {
-    log('INF', `Connection state: ${state}`);
-    broadcast();
-  },
-  log: (message) => log('INF', message),
-});
+/** One connection manager per proxy port, created on first connect (multi.go's map). */
+const conns = new Map<number, ConsumerConnection>();
+function managerFor(port: number): ConsumerConnection {
+  let conn = conns.get(port);
+  if (conn === undefined) {
+    conn = new ConsumerConnection({
+      bindAddress: flags['proxy.bind.address'] ?? '127.0.0.1',
+      connectDelayMs: market.connectDelayMs ?? 400,
+      onState: (state: ConnState) => {
+        log('INF', `Connection state: ${state} (proxy port ${port})`);
+        broadcast();
+      },
+      log: (message) => log('INF', message),
+    });
+    conns.set(port, conn);
+  }
+  return conn;
+}
 
 function proposalDto(p: StandinProposal): Record<string, unknown> {
   const perHour = tokens(p.price_per_hour);
@@ -92,9 +115,9 @@ function proposalDto(p: StandinProposal): Record<string, unknown> {
   };
 }
 
-function connectionDto(): Record<string, unknown> {
-  const s = conn.session;
-  if (s === undefined) return { status: conn.state };
+function connectionDto(conn: ConsumerConnection | undefined): Record<string, unknown> {
+  const s = conn?.session;
+  if (conn === undefined || s === undefined) return { status: conn?.state ?? 'NotConnected' };
   return {
     status: conn.state,
     consumer_id: s.consumerId,
@@ -111,7 +134,8 @@ function statePayload(): Record<string, unknown> {
     service_info: [],
     sessions: [],
     sessions_stats: { count: 0, count_consumers: 0, sum_bytes_received: 0, sum_bytes_sent: 0, sum_duration: 0, sum_tokens: 0 },
-    consumer: { connection: connectionDto() },
+    // As upstream's sse_handler mapState: one connection of the map (here the first one not NotConnected).
+    consumer: { connection: connectionDto([...conns.values()].find((c) => c.state !== 'NotConnected')) },
     identities: keystore.list().map((id) => keystore.dto(id)),
     channels: [],
   };
@@ -173,7 +197,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (route === 'PUT /identities/current') {
     const { id, passphrase } = await body(req);
     if (typeof passphrase !== 'string') return apiError(res, path, 400, 'validation_failed', 'Request validation failed', { passphrase: { error: 'required', message: 'Field is required' } });
-    const wanted = typeof id === 'string' && id !== '' ? id.toLowerCase() : keystore.list()[0];
+    const wanted = typeof id === 'string' && id !== '' ? id.toLowerCase() : (defaultIdentity ?? keystore.list()[0]);
     if (wanted === undefined) {
       const created = keystore.create(passphrase);
       log('INF', `Created new identity: ${created}`);
@@ -184,6 +208,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     broadcast();
     return send(res, 200, { id: wanted });
   }
+  if (route === 'POST /identities-import') return importRoute(req, res, path);
   const unlock = /^\/identities\/(0x[0-9a-fA-F]{40})\/unlock$/.exec(path);
   if (req.method === 'PUT' && unlock !== null) {
     const { passphrase } = await body(req);
@@ -201,11 +226,22 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     const list = market.proposals.filter((p) => (type === null || type === '' || type === 'wireguard') && (country === '' || p.country === country));
     return send(res, 200, { proposals: list.map(proposalDto) });
   }
-  if (route === 'GET /connection') return send(res, 200, connectionDto());
-  if (route === 'GET /connection/statistics') return send(res, 200, connectionDto().statistics ?? {});
+  const idParam = url.searchParams.get('id');
+  const id = idParam === null || idParam === '' ? 0 : /^-?\d+$/.test(idParam) ? Number(idParam) : NaN;
+  if (path === '/connection' && Number.isNaN(id)) return apiError(res, path, 400, 'parse_failed', 'Failed to parse request');
+  if (route === 'GET /connection') return send(res, 200, connectionDto(conns.get(id)));
+  if (route === 'GET /connection/statistics') return send(res, 200, connectionDto(conns.get(id)).statistics ?? {});
   if (route === 'DELETE /connection') {
-    return conn.disconnect() ? send(res, 202) : apiError(res, path, 409, 'err_no_connection_exists', 'No connection exists');
+    const manager = conns.get(id);
+    if (manager !== undefined) return manager.disconnect() ? send(res, 202) : apiError(res, path, 422, 'err_no_connection_exists', 'No connection exists');
+    // No manager for this id: a negative id means all of them; any other disconnects nothing, and says 202.
+    if (id < 0) for (const each of conns.values()) each.disconnect();
+    return send(res, 202);
   }
+  const eligibility = /^\/identities\/(0x[0-9a-fA-F]{40})\/eligibility$/.exec(path);
+  if (req.method === 'GET' && eligibility !== null) return send(res, 200, { eligible: market.freeRegistration !== false });
+  const register = /^\/identities\/(0x[0-9a-fA-F]{40})\/register$/.exec(path);
+  if (req.method === 'POST' && register !== null) return registerRoute(req, res, path, (register[1] ?? '').toLowerCase());
   if (route === 'PUT /connection') return connectRoute(req, res, path);
   return apiError(res, path, 404, 'not_found', `No route ${route}`);
 }
@@ -219,12 +255,18 @@ async function connectRoute(req: IncomingMessage, res: ServerResponse, path: str
     return apiError(res, path, 400, 'validation_failed', 'Request validation failed', { proxy_port: { error: 'required', message: 'Proxy mode needs connect_options.proxy_port' } });
   }
   const key = keystore.dto(consumer);
-  if (key === undefined) return apiError(res, path, 400, 'err_id_not_registered', `Identity ${consumer} does not exist`);
-  if (!keystore.isUnlocked(consumer)) return apiError(res, path, 400, 'err_id_locked', `Identity ${consumer} is locked: unlock it first`);
-  if (key.registration_status !== 'Registered') {
-    return apiError(res, path, 400, 'err_id_not_registered', `Identity ${consumer} is not registered (status ${String(key.registration_status)}). Please register the identity first`);
+  // The chain knows nothing of an address it never saw: Unregistered.
+  const status = (key?.registration_status as string | undefined) ?? 'Unregistered';
+  if (status === 'Unregistered' || status === 'RegistrationError' || status === 'Unknown') {
+    log('ERR', `Identity "${consumer}" is not registered, aborting...`);
+    return apiError(res, path, 422, 'err_id_not_registered', `Identity "${consumer}" is not registered. Please register the identity first`);
   }
-  if (conn.state !== 'NotConnected') return apiError(res, path, 409, 'err_connection_already_exists', 'Connection already exists');
+  if (status === 'InProgress') log('INF', `identity "${consumer}" registration is in progress, continuing...`);
+  else if (status === 'Registered') log('INF', `identity "${consumer}" is registered, continuing...`);
+  else return apiError(res, path, 422, 'err_id_status_unknown', `Identity "${consumer}" has unknown status. Aborting`);
+  if (key === undefined || !keystore.isUnlocked(consumer)) return apiError(res, path, 500, 'err_connect', 'Failed to connect: identity is locked');
+  const conn = managerFor(Number(options.proxy_port));
+  if (conn.state !== 'NotConnected') return apiError(res, path, 422, 'err_connection_already_exists', 'Connection already exists');
   const filter = (request.filter ?? {}) as { country_code?: string };
   const providerId = typeof request.provider_id === 'string' ? request.provider_id : '';
   const proposal = providerId !== ''
@@ -240,10 +282,58 @@ async function connectRoute(req: IncomingMessage, res: ServerResponse, path: str
     await conn.connect({ consumerId: consumer, proposal, sessionId: randomBytes(16).toString('hex'), startedAt: Date.now(), killSwitchOff: options.kill_switch === true }, Number(options.proxy_port));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (message === 'cancelled') return apiError(res, path, 499, 'err_connection_cancelled', 'Connection was cancelled');
+    if (message === 'cancelled') return apiError(res, path, 422, 'err_connection_cancelled', 'Connection cancelled');
     return apiError(res, path, 500, 'err_connect', `Failed to connect: ${message}`);
   }
-  return send(res, 201, connectionDto());
+  return send(res, 201, connectionDto(conn));
+}
+
+/**
+ * POST /identities-import (tequilapi/endpoints/identities.go Import, identity/mover.go): `data` is the keystore
+ * file's bytes (base64, Go's []byte), `current_passphrase` is required; the key is kept under
+ * `new_passphrase` and unlocked; `set_default` makes it the default. Failures are 422 err_id_import.
+ */
+async function importRoute(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  let request: Record<string, unknown>;
+  try {
+    request = await body(req);
+  } catch {
+    return apiError(res, path, 400, 'parse_failed', 'Failed to parse request');
+  }
+  const data = typeof request.data === 'string' ? Buffer.from(request.data, 'base64') : Buffer.alloc(0);
+  const current = typeof request.current_passphrase === 'string' ? request.current_passphrase : '';
+  const missing: Record<string, { error: string; message: string }> = {};
+  if (current === '') missing.current_passphrase = { error: 'required', message: 'Field is required' };
+  if (data.length === 0) missing.data = { error: 'required', message: 'Field is required' };
+  if (Object.keys(missing).length > 0) return apiError(res, path, 400, 'validation_failed', 'Request validation failed', missing);
+  const opened = openKeyfile(data, current);
+  if ('error' in opened) return apiError(res, path, 422, 'err_id_import', `Failed to import identity: ${opened.error}`);
+  if (keystore.list().includes(opened.address)) return apiError(res, path, 422, 'err_id_import', 'Failed to import identity: account already exists');
+  const known = market.chain?.[opened.address] ?? { registration: 'Unregistered' as const, balanceMyst: 0 };
+  keystore.create(typeof request.new_passphrase === 'string' ? request.new_passphrase : '', opened.address, known);
+  if (request.set_default === true) defaultIdentity = opened.address;
+  log('INF', `Imported identity: ${opened.address}${request.set_default === true ? ' (default)' : ''}`);
+  broadcast();
+  return send(res, 200, { id: opened.address });
+}
+
+/** POST /identities/{id}/register (tequilapi/endpoints/transactor.go RegisterIdentity). */
+async function registerRoute(req: IncomingMessage, res: ServerResponse, path: string, address: string): Promise<void> {
+  try {
+    await body(req);
+  } catch {
+    return apiError(res, path, 400, 'parse_failed', 'Failed to parse request');
+  }
+  const status = (keystore.dto(address)?.registration_status as string | undefined) ?? 'Unregistered';
+  if (status === 'InProgress') return apiError(res, path, 422, 'err_id_registration_in_progress', 'Identity registration in progress');
+  if (status === 'Registered') return send(res, 200);
+  if (market.freeRegistration === false) return apiError(res, path, 500, 'err_transactor_registration', 'Failed to register identity');
+  const delay = market.registrationDelayMs ?? 1500;
+  keystore.startRegistration(address, Date.now() + delay);
+  log('INF', `Registration of ${address} sent to the transactor`);
+  broadcast();
+  setTimeout(broadcast, delay + 10).unref();
+  return send(res, 202);
 }
 
 function readPassword(): string {
@@ -264,10 +354,16 @@ api.on('error', (error) => {
   process.exit(1);
 });
 api.listen(port, address, () => log('INF', `Api started on: ${address}:${port} [STAND-IN myst ${market.nodeVersion}, proxy mode]`));
+if (flags['ui.enable'] !== 'false') {
+  // Upstream's default (config/flags_ui.go: ui.enable true, port 4449, 127.0.0.1 and the LAN address).
+  const ui = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>NodeUI (stand-in)</title>'));
+  ui.on('error', (error) => log('WRN', `Web UI: ${error.message}`));
+  ui.listen(Number(flags['ui.port'] ?? 4449), '0.0.0.0', () => log('INF', `Web UI listening on 0.0.0.0:${flags['ui.port'] ?? 4449}`));
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log('INF', `Received ${signal}, stopping`);
-    conn.disconnect();
+    for (const conn of conns.values()) conn.disconnect();
     process.exit(0);
   });
 }

@@ -93,17 +93,37 @@ export function chunks(data: Buffer): Buffer[] {
 
 /**
  * Delivers chunks of one direction of one stream in order after their delays, the way the receiving
- * end reassembles a message: a chunk that arrives early waits for the ones before it.
+ * end reassembles a message (Nym's per-stream sequence numbers): a chunk that arrives early waits for the
+ * ones before it. One timer for the head of a queue, not one per chunk: Node arms timers from the event
+ * loop's cached clock, so two timers set a few ms apart in one busy tick can fire in either order (a
+ * stream's close overtook its data, and the program saw an empty answer).
  */
 export class OrderedDelay {
   private last = 0;
+  private readonly queue: { due: number; deliver: () => void }[] = [];
+  private armed = false;
 
   schedule(delayUs: number, deliver: () => void): void {
     const due = Math.max(this.last, performance.now() + delayUs / 1000);
     this.last = due;
-    const wait = due - performance.now();
-    if (wait <= 0.5) setImmediate(deliver);
-    else setTimeout(deliver, wait);
+    this.queue.push({ due, deliver });
+    if (!this.armed) this.arm();
+  }
+
+  private arm(): void {
+    const head = this.queue[0];
+    if (head === undefined) return;
+    this.armed = true;
+    const wait = head.due - performance.now();
+    if (wait <= 0.5) setImmediate(() => this.flush());
+    else setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.armed = false;
+    // A timer may fire a little early by performance.now(): what is not yet due waits for the next one.
+    while (this.queue.length > 0 && (this.queue[0]?.due ?? 0) <= performance.now() + 0.5) this.queue.shift()?.deliver();
+    this.arm();
   }
 }
 

@@ -7,12 +7,13 @@ import { lookup } from 'node:dns/promises';
 import { connect, createServer, isIP, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { FRAME, FrameReader, OrderedDelay, chunks, encodeFrame, jsonFrame, mixDelayUs, type Frame } from './nym-frames.js';
+import { newKeyShare, seal, sharedKey, unseal } from './seal.js';
 import { allowed, listenerAddress, readNetwork, type StandinExit, type StandinGateway } from './nym-network.js';
 
 const { values } = parseArgs({ options: { network: { type: 'string' } }, strict: true });
 const network = readNetwork(values.network);
-/** client identity → gateway id it registered with (registrations live as long as this process). */
-const registrations = new Map<string, string>();
+/** client identity → the gateway it registered with and their key (registrations live as long as this process). */
+const registrations = new Map<string, { gateway: string; key: Buffer }>();
 const counters = { streams: 0, refused: 0, cover: 0, bytesIn: 0, bytesOut: 0 };
 
 function say(event: string, facts: Record<string, unknown> = {}): void {
@@ -31,13 +32,16 @@ interface Stream {
 function serveClient(gateway: StandinGateway, socket: Socket): void {
   const reader = new FrameReader();
   const streams = new Map<number, Stream>();
-  let session: { client: string; exit: StandinExit | undefined; meanMs: number } | undefined;
+  let session: { client: string; exit: StandinExit | undefined; meanMs: number; key: Buffer } | undefined;
   const send = (frame: Buffer): void => {
     if (!socket.destroyed) socket.write(frame);
   };
   const reply = (stream: Stream, type: typeof FRAME.data | typeof FRAME.close | typeof FRAME.cover, id: number, payload: Buffer): void => {
+    // Streams exist only within a session: nothing goes back unsealed.
+    if (session === undefined) return;
+    const { key, meanMs } = session;
     // The way back carries the delays the client drew for its reply blocks (SURBs): its own mean.
-    stream.reverse.schedule(mixDelayUs(session?.meanMs ?? 0), () => send(encodeFrame({ type, stream: id, delayUs: 0, payload })));
+    stream.reverse.schedule(mixDelayUs(meanMs), () => send(encodeFrame({ type, stream: id, delayUs: 0, payload: seal(key, payload) })));
   };
 
   const open = (id: number, stream: Stream, host: string, port: number): void => {
@@ -90,32 +94,38 @@ function serveClient(gateway: StandinGateway, socket: Socket): void {
     })();
   };
 
-  const onFrame = (frame: Frame): void => {
+  const onFrame = (received: Frame): void => {
     if (session === undefined) {
-      const hello = JSON.parse(frame.payload.toString() || '{}') as { client?: string; gateway?: string; provider?: string; averagePacketDelayMs?: number };
-      if (frame.type === FRAME.register) {
-        registrations.set(String(hello.client), gateway.id);
+      const hello = JSON.parse(received.payload.toString() || '{}') as { client?: string; gateway?: string; provider?: string; averagePacketDelayMs?: number; publicKey?: string };
+      if (received.type === FRAME.register) {
+        // The key this client's frames will be sealed with from now on (seal.ts), kept for its later runs.
+        const share = newKeyShare();
+        registrations.set(String(hello.client), { gateway: gateway.id, key: sharedKey(share, String(hello.publicKey), `nym ${gateway.id}`) });
         say('registered', { client: String(hello.client).slice(0, 8), gateway: gateway.id.slice(0, 8) });
-        send(jsonFrame(FRAME.registered, 0, { sharedKey: Buffer.from(String(hello.client)).toString('base64').slice(0, 32) }));
+        send(jsonFrame(FRAME.registered, 0, { publicKey: share.publicKey }));
         socket.end();
         return;
       }
-      if (frame.type !== FRAME.hello) return void socket.destroy();
-      if (registrations.get(String(hello.client)) !== gateway.id) {
+      if (received.type !== FRAME.hello) return void socket.destroy();
+      const registration = registrations.get(String(hello.client));
+      if (registration?.gateway !== gateway.id) {
         send(jsonFrame(FRAME.error, 0, { message: 'this client has not registered with this gateway' }));
         socket.end();
         return;
       }
-      session = { client: String(hello.client), exit: network.exits.find((e) => e.address === hello.provider), meanMs: Number(hello.averagePacketDelayMs ?? 0) };
+      session = { client: String(hello.client), exit: network.exits.find((e) => e.address === hello.provider), meanMs: Number(hello.averagePacketDelayMs ?? 0), key: registration.key };
       say('session', { client: session.client.slice(0, 8), exitKnown: session.exit !== undefined });
       send(jsonFrame(FRAME.welcome, 0, {}));
       return;
     }
+    // Everything after the hello is sealed with the registration's key; a frame that does not open ends the link.
+    const { key } = session;
+    const frame: Frame = { ...received, payload: unseal(key, received.payload) };
     if (frame.type === FRAME.cover) {
       counters.cover++;
       // Loop cover traffic comes back to its sender; its delay each way is what the client drew.
       const loop = new OrderedDelay();
-      loop.schedule(frame.delayUs * 2, () => send(encodeFrame({ type: FRAME.cover, stream: 0, delayUs: 0, payload: frame.payload })));
+      loop.schedule(frame.delayUs * 2, () => send(encodeFrame({ type: FRAME.cover, stream: 0, delayUs: 0, payload: seal(key, frame.payload) })));
       return;
     }
     let stream = streams.get(frame.stream);

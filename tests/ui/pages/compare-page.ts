@@ -12,6 +12,8 @@ export class ComparePage extends AppShell {
   readonly rttChart: Locator;
   readonly throughputChart: Locator;
   readonly privacyChart: Locator;
+  readonly overview: Locator;
+  readonly details: Locator;
 
   constructor(page: Page) {
     super(page);
@@ -25,6 +27,19 @@ export class ComparePage extends AppShell {
     this.rttChart = page.getByTestId('chart-rtt');
     this.throughputChart = page.getByTestId('chart-throughput');
     this.privacyChart = page.getByTestId('chart-privacy-speed');
+    this.overview = page.getByTestId('compare-overview');
+    this.details = page.getByTestId('compare-details');
+  }
+
+  /** One network's card in the first view (`none`, `wireguard`, `tor`, `nym`, `dvpn`). */
+  glance(network: string): Locator {
+    return this.overview.getByTestId(`glance-${network}`);
+  }
+
+  /** The sentences are one click away: open them (once). */
+  async openDetails(): Promise<void> {
+    const summary = this.details.getByRole('button', { name: /Every fact and number/ });
+    if ((await summary.getAttribute('aria-expanded')) !== 'true') await summary.click();
   }
 
   /** The table cell of a measured row (`throughput`, `rttMedian`, ...) for a network. */

@@ -24,6 +24,19 @@ export class LeakTestsPage extends AppShell {
     this.leakServerField = page.getByRole('textbox', { name: 'Leak server URL' });
   }
 
+  /** The history chart's drawn bars: each series' (passed, leaked, notTested) bar height in pixels, for bars drawn taller than 0. */
+  historyBarHeights(): Promise<Record<string, number>> {
+    // The chart's drawing layer (the legend's little marks are svgs of their own).
+    return this.historyChart.locator('svg.MuiChartsSvgLayer-root').evaluate((svg) => {
+      const out: Record<string, number> = {};
+      for (const series of svg.querySelectorAll('g.MuiBarChart-series[data-series]')) {
+        const height = [...series.querySelectorAll('.MuiBarChart-element')].reduce((sum, bar) => sum + bar.getBoundingClientRect().height, 0);
+        if (height > 0.5) out[series.getAttribute('data-series') ?? ''] = height;
+      }
+      return out;
+    });
+  }
+
   card(test: LeakTestKind): Locator {
     return this.page.getByTestId(`leak-card-${test}`);
   }

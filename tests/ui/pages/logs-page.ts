@@ -12,4 +12,9 @@ export class LogsPage extends AppShell {
     this.minimumLevel = page.getByRole('combobox', { name: 'Minimum level' });
     this.search = page.getByRole('textbox', { name: 'Search' });
   }
+
+  /** Each shown line as "level source message" (the time cell left out), newest first as the page lists them. */
+  shownLines(): Promise<string[]> {
+    return this.lines.evaluateAll((items) => items.map((item) => [...item.children].slice(1).map((cell) => cell.textContent ?? '').join(' ')));
+  }
 }

@@ -49,6 +49,9 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 export interface HostOptions {
   /** Run inside this namespace (then on a fixed port: the namespace is fresh, nothing else listens there). */
   netns?: { wrap(argv: readonly string[]): string[] };
+  /** More arguments for `burrow host` (e.g. --stand-in dvpn) and more environment (e.g. BURROW_MYST). */
+  args?: readonly string[];
+  env?: Readonly<Record<string, string>>;
 }
 
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
@@ -58,11 +61,11 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   const dir = await mkdtemp(join(tmpdir(), 'burrow-ui-'));
   const control = join(dir, 'host.sock');
   const port = options.netns ? 7777 : await freePort();
-  const argv = [process.execPath, BURROW_CLI, 'host', '--data', join(dir, 'data'), '--control', control, '--web', `127.0.0.1:${port}`];
+  const argv = [process.execPath, BURROW_CLI, 'host', '--data', join(dir, 'data'), '--control', control, '--web', `127.0.0.1:${port}`, ...(options.args ?? [])];
   const [command = '', ...args] = options.netns ? options.netns.wrap(argv) : argv;
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, XDG_RUNTIME_DIR: dir },
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, XDG_RUNTIME_DIR: dir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -2,9 +2,10 @@
 // module: the real 'electron' package is never loaded). Checks the order that matters (scheme and
 // sandbox before ready), the window's options and URL, IPC for every command, sender refusal, events held
 // until ready, the one Tray, notifications, and quitting through host.close().
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMAND_NAMES, IPC_EVENT_CHANNEL, IPC_READY_CHANNEL, ipcChannelFor, type EventName } from '../../../app/contract/index.js';
 import { runDesktop } from '../../../electron/main/desktop.js';
 import type { HostLike } from '../../../electron/main/host-link.js';
@@ -186,9 +187,28 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
+let beforeReady: { secondInstance: boolean; binding: string | undefined };
+const bindingBefore = process.env.BURROW_SQLITE_BINDING;
+const configHomeBefore = process.env.XDG_CONFIG_HOME;
+const configHome = mkdtempSync(join(tmpdir(), 'burrow-wiring-config-'));
+const autostartFile = join(configHome, 'autostart', 'burrow.desktop');
+afterAll(() => {
+  rmSync(configHome, { recursive: true, force: true });
+  if (configHomeBefore === undefined) delete process.env.XDG_CONFIG_HOME;
+  else process.env.XDG_CONFIG_HOME = configHomeBefore;
+  if (bindingBefore === undefined) delete process.env.BURROW_SQLITE_BINDING;
+  else process.env.BURROW_SQLITE_BINDING = bindingBefore;
+});
+
 beforeAll(async () => {
-  runDesktop({ createHost, resolveDataDir: (flag) => flag ?? '/tmp/burrow-test-data' });
+  delete process.env.BURROW_SQLITE_BINDING;
+  process.env.XDG_CONFIG_HOME = configHome;
+  runDesktop({ createHost, resolveDataDir: (flag) => flag ?? '/tmp/burrow-test-data', probeTray: () => Promise.resolve('present') });
+  beforeReady = { secondInstance: fake.appListeners.has('second-instance'), binding: process.env.BURROW_SQLITE_BINDING };
   fake.resolveReady();
+  // Start-up does real file work (the autostart entry, the renderer's index): wait for its last visible
+  // step, the window, not for a number of ticks (20 were not enough on a loaded 2-core CI run).
+  await vi.waitFor(() => expect(fake.windows).toHaveLength(1), { timeout: 10_000 });
   await settle();
 });
 
@@ -199,6 +219,19 @@ describe('desktop composition root', () => {
       'enableSandbox',
       'requestSingleInstanceLock',
     ]);
+  });
+
+  it('listens for a relaunch before any start-up work, and points the store at the Electron build of better-sqlite3 (issue 18)', () => {
+    expect(beforeReady.secondInstance).toBe(true);
+    expect(beforeReady.binding).toBe(join(process.cwd(), 'build', 'electron-native', 'better_sqlite3.node'));
+  });
+
+  it('a relaunch shows the window (and one with --hidden does not)', () => {
+    const shown = fake.calls.filter((call) => call === 'window.show').length;
+    for (const listener of fake.appListeners.get('second-instance') ?? []) listener({}, ['/opt/Burrow/burrow-desktop', '--hidden']);
+    expect(fake.calls.filter((call) => call === 'window.show').length).toBe(shown);
+    for (const listener of fake.appListeners.get('second-instance') ?? []) listener({}, ['/opt/Burrow/burrow-desktop']);
+    expect(fake.calls.filter((call) => call === 'window.show').length).toBe(shown + 1);
   });
 
   it('hardens the session and serves the renderer through app://', () => {
@@ -254,6 +287,24 @@ describe('desktop composition root', () => {
     expect(tray.tooltip).toContain('Connected');
     expect((tray.images.at(-1) as { path: string }).path).toMatch(/connected-tor\.png$/);
     expect(fake.notifications.at(-1)).toMatchObject({ shown: true, options: { title: 'Connected to Tor' } });
+  });
+
+  it('autostart end to end: the setting writes the entry, turning it off removes it, the tray flips it (issue 18)', async () => {
+    expect(existsSync(autostartFile)).toBe(false);
+    emit('settings', { ...snapshot().settings, autostart: true });
+    await vi.waitFor(() => expect(existsSync(autostartFile)).toBe(true));
+    const entry = readFileSync(autostartFile, 'utf8');
+    // In a checkout: Electron with the app directory, started hidden; the icon the packages install.
+    expect(entry).toContain(`Exec=${process.execPath} ${process.cwd()} --hidden\n`);
+    expect(entry).toContain('Icon=burrow-desktop\n');
+    emit('settings', { ...snapshot().settings, autostart: false });
+    await vi.waitFor(() => expect(existsSync(autostartFile)).toBe(false));
+
+    const menu = fake.trays[0]!.menus.at(-1) as { template: Array<{ id?: string; checked?: boolean; click?: () => void }> };
+    const item = menu.template.find((entry) => entry.id === 'autostart');
+    expect(item?.checked).toBe(false);
+    item?.click?.();
+    await vi.waitFor(() => expect(host.handlers.updateSettings).toHaveBeenCalledWith({ autostart: true }));
   });
 
   it('quits through host.close()', async () => {

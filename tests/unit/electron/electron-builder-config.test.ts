@@ -31,7 +31,8 @@ describe('electron-builder.yml', () => {
 
   it('flips the fuses the checklist asks for', () => {
     expect(config.electronFuses).toEqual({
-      runAsNode: false,
+      // On for /usr/bin/burrow (the CLI run by the app's Electron as node); see electron-builder.yml.
+      runAsNode: true,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,
       onlyLoadAppFromAsar: true,
@@ -54,7 +55,9 @@ describe('electron-builder.yml', () => {
     expect(files).toEqual(expect.arrayContaining(['dist/**', 'package.json', 'resources/icons/tray/**', '!dist/**/*.map', '!dist/node/{lab-cli,demo}.mjs']));
     // Sources never ship: only the bundles.
     expect(files.filter((f) => /^(app|electron|renderer|native|tests)\//.test(f))).toEqual([]);
-    expect(config.asarUnpack).toEqual(['**/*.node']);
+    expect(config.asarUnpack).toEqual(['**/*.node', 'dist/node/burrow.mjs', '**/node_modules/{better-sqlite3,bindings,file-uri-to-path}/**']);
+    // better-sqlite3's Node build does not ship: Electron loads its own copy from resources/native.
+    expect(files).toContain('!**/node_modules/better-sqlite3/{deps,src,build}/**');
     expect(config.asar).not.toBe(false);
   });
 
@@ -73,5 +76,22 @@ describe('electron-builder.yml', () => {
 
   it('installs the desktop app under its own name, apart from the `burrow` CLI', () => {
     expect(config.linux?.executableName).toBe('burrow-desktop');
+  });
+
+  it('never rebuilds node_modules in place, and adds the Electron build of better-sqlite3 after packing (issue 18)', () => {
+    expect(config.npmRebuild).toBe(false);
+    expect(config.afterPack).toBe('./resources/build/after-pack.mjs');
+    expect(existsSync(join(root, 'resources', 'build', 'after-pack.mjs'))).toBe(true);
+  });
+
+  it('Wayland: the desktop file is named after desktopName, with no StartupWMClass of our own (issue 18)', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { desktopName: string; homepage?: string; author?: { email?: string } };
+    expect(pkg.desktopName).toBe('burrow.desktop');
+    expect(config.linux?.syncDesktopName).toBe(true);
+    const entry = (config.linux?.desktop as { entry?: Record<string, string> } | undefined)?.entry ?? {};
+    expect(entry.StartupWMClass).toBeUndefined();
+    // electron-builder's deb and rpm targets refuse to start without these.
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.author?.email).toBeTruthy();
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PRODUCTION_RENDERER, type RendererLocation } from '../../../electron/main/app-url.js';
+import { privacyFacts } from '../../../app/measure/facts.js';
 import {
   decidePermissionCheck,
+  factSourceHosts,
   decidePermissionRequest,
   decideWindowOpen,
   ExternalOpenGate,
@@ -88,5 +90,22 @@ describe('requests leaving the session', () => {
     expect(isSessionRequestAllowed('ws://127.0.0.1:5173/', dev)).toBe(true);
     expect(isSessionRequestAllowed('https://fonts.googleapis.com/css', dev)).toBe(false);
     expect(isSessionRequestAllowed('http://127.0.0.1:8080/', dev)).toBe(false);
+  });
+});
+
+describe('links on the Compare page (issue 18)', () => {
+  it('every source cited in privacy-facts.json may be opened in the browser', () => {
+    const sources = [...JSON.stringify(privacyFacts()).matchAll(/"source":"(https:[^"]+)"/g)].map((match) => match[1] ?? '');
+    expect(sources.length).toBeGreaterThan(10);
+    for (const source of sources) expect(isAllowedExternalUrl(source), source).toBe(true);
+    // The hosts that were missing before, by name.
+    for (const host of ['nym.com', 'mullvad.net', 'docs.mysterium.network', 'metrics.torproject.org', 'spec.torproject.org']) {
+      expect(factSourceHosts()).toContain(host);
+    }
+  });
+
+  it('stays an exact-host list: a subdomain of a cited host is not allowed', () => {
+    expect(isAllowedExternalUrl('https://evil.mullvad.net/')).toBe(false);
+    expect(isAllowedExternalUrl('https://nym.com.evil.example/')).toBe(false);
   });
 });

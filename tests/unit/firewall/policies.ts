@@ -28,6 +28,13 @@ export const TUNNEL_V6_LAN: TunnelPolicy = {
 
 export const TUNNEL_CONNECTING: TunnelPolicy = { ...TUNNEL, tunnelTraffic: 'none' };
 
+/** WireGuard over Shadowsocks: the peer is the helper on loopback, only uid 4243 reaches the transport server. */
+export const TUNNEL_OBFUSCATED: TunnelPolicy = {
+  ...TUNNEL,
+  endpoints: [{ ip: '127.0.0.1', port: 51900, proto: 'udp' }],
+  transport: { uid: 4243, ip: '203.0.113.8', port: 8388, proto: 'udp' },
+};
+
 export const TOR: TorSystemPolicy = { kind: 'tor-system', torUid: 4242, transPort: 9040, dnsPort: 5353 };
 
 export const SOCKS: SocksRedirectPolicy = {
@@ -45,6 +52,7 @@ export const ALL_POLICIES: [string, FirewallPolicy][] = [
   ['tunnel', TUNNEL],
   ['tunnel with IPv6, LAN and a LAN resolver', TUNNEL_V6_LAN],
   ['tunnel while connecting', TUNNEL_CONNECTING],
+  ['tunnel over an obfuscating transport', TUNNEL_OBFUSCATED],
   ['tor-system', TOR],
   ['tor-system with LAN', { ...TOR, allowLan: true }],
   ['socks-redirect', SOCKS],

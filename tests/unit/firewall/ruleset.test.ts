@@ -2,7 +2,7 @@
 // DNS only to the tunnel's resolver, LAN only when allowed, IPv6 only inside the tunnel.
 import { describe, expect, it } from 'vitest';
 import { buildFirewallRuleset, describeTable, type FirewallPolicy } from '../../../app/firewall/index.js';
-import { ALL_POLICIES, SOCKS, TOR, TUNNEL, TUNNEL_CONNECTING, TUNNEL_V6_LAN } from './policies.js';
+import { ALL_POLICIES, SOCKS, TOR, TUNNEL, TUNNEL_CONNECTING, TUNNEL_OBFUSCATED, TUNNEL_V6_LAN } from './policies.js';
 
 const IDIOM = 'table inet burrow {}\ndelete table inet burrow\ntable inet burrow {\n';
 const REJECT = 'reject with icmpx type admin-prohibited';
@@ -74,6 +74,17 @@ describe('buildFirewallRuleset', () => {
     expect(chain(TUNNEL, 'input')).toContain('ip saddr 203.0.113.5 udp sport 51820 ct state established accept');
   });
 
+  it('tunnel over an obfuscating transport: only the helper uid reaches the transport server, at its protocol and port', () => {
+    const output = chain(TUNNEL_OBFUSCATED, 'output');
+    expect(output.filter((rule) => rule.includes('203.0.113.8'))).toEqual(['meta skuid 4243 ip daddr 203.0.113.8 udp dport 8388 accept']);
+    // Before the DNS block, like the endpoint: a transport server on port 53 still works.
+    expect(output.indexOf('meta skuid 4243 ip daddr 203.0.113.8 udp dport 8388 accept')).toBeLessThan(indexOf(output, /th dport 53 .*reject/));
+    expect(chain(TUNNEL_OBFUSCATED, 'input')).toContain('ip saddr 203.0.113.8 udp sport 8388 ct state established accept');
+    // No other rule names the helper's uid, and the plain tunnel has no transport rule at all.
+    expect(output.filter((rule) => rule.includes('skuid'))).toHaveLength(1);
+    expect(chain(TUNNEL, 'output').some((rule) => rule.includes('skuid'))).toBe(false);
+  });
+
   it('tunnel: DNS only to the tunnel resolver through the tunnel; 10.0.1.1:53 is refused', () => {
     const output = chain(TUNNEL, 'output');
     const dnsAccepts = accepts(output).filter((rule) => rule.includes('dport 53'));
@@ -117,12 +128,12 @@ describe('buildFirewallRuleset', () => {
     expect(output).toContain('meta mark 0x0000ca6c ip daddr 203.0.113.5 udp dport 51820 accept');
   });
 
-  it('tor-system: a nat chain at -100 sends other uids to TransPort, and DNS to 127.0.0.1 only to DNSPort', () => {
+  it('tor-system: a nat chain at -100 sends other uids to TransPort, and DNS to 127.0.0.1 (or resolved\'s stub) only to DNSPort', () => {
     const model = describeTable(TOR);
     expect(model?.chains[0]).toMatchObject({ name: 'nat_output', type: 'nat', hook: 'output', priority: -100, policy: 'accept' });
     expect(chain(TOR, 'nat_output')).toEqual([
       'meta skuid 4242 return',
-      'ip daddr 127.0.0.1 meta l4proto { tcp, udp } th dport 53 redirect to :5353',
+      'ip daddr { 127.0.0.1, 127.0.0.53 } meta l4proto { tcp, udp } th dport 53 redirect to :5353',
       'ip daddr 127.0.0.0/8 return',
       'oifname "lo" return',
       'meta nfproto ipv6 return',
@@ -140,7 +151,7 @@ describe('buildFirewallRuleset', () => {
     const other = accepts(output).filter((rule) => !rule.includes('skuid') && !rule.includes('127.0.0.1') && rule !== 'oifname "lo" accept');
     expect(other.every((rule) => /sport 68|fe80::\/10|icmpv6/.test(rule))).toBe(true);
     expect(chain(TOR, 'input')).toContain('ct state established,related accept');
-    // Port 53 that the nat chain did not send to DNSPort is refused before loopback is accepted (127.0.0.53, ::1).
+    // Port 53 that the nat chain did not send to DNSPort is refused before loopback is accepted (127.0.0.54, ::1).
     expect(indexOf(output, /th dport 53 counter name "blocked_dns"/)).toBeGreaterThan(indexOf(output, /th dport 5353 accept$/));
     expect(indexOf(output, /th dport 53 counter name "blocked_dns"/)).toBeLessThan(output.indexOf('oifname "lo" accept'));
     // With LAN allowed, LAN destinations bypass the redirect, but DNS to a LAN resolver is still refused.

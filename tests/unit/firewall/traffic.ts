@@ -10,13 +10,15 @@ import { IP, type Netns } from './netns.js';
 const PROBE = `
 import dgram from 'node:dgram';
 import net from 'node:net';
-const [proto, ip, port] = process.argv.slice(2);
+const [proto, ip, port, sourcePort] = process.argv.slice(2);
 const done = (result) => { console.log(JSON.stringify(result)); process.exit(0); };
 if (proto === 'udp') {
   const socket = dgram.createSocket(net.isIP(ip) === 6 ? 'udp6' : 'udp4');
   socket.on('message', (message) => done({ result: 'reply', data: message.toString() }));
   socket.on('error', (error) => done({ result: 'error', code: error.code }));
-  socket.send('probe', Number(port), ip, (error) => error ? done({ result: 'error', code: error.code }) : setTimeout(() => done({ result: 'sent' }), 300));
+  const send = () => socket.send('probe', Number(port), ip, (error) => error ? done({ result: 'error', code: error.code }) : setTimeout(() => done({ result: 'sent' }), 300));
+  if (sourcePort) socket.bind(Number(sourcePort), send);
+  else send();
 } else {
   const socket = net.connect({ host: ip, port: Number(port) });
   socket.setTimeout(400, () => done({ result: 'timeout' }));
@@ -68,9 +70,11 @@ export async function buildLinks(ns: Netns): Promise<void> {
   for (const step of steps) await ns.execOk([IP, ...step.split(' ')]);
 }
 
-export async function probe(ns: Netns, uid: number, proto: 'udp' | 'tcp', ip: string, port: number): Promise<ProbeResult> {
+/** `sourcePort` (UDP only) pins the source port; otherwise the kernel picks a random one. */
+export async function probe(ns: Netns, uid: number, proto: 'udp' | 'tcp', ip: string, port: number, sourcePort?: number): Promise<ProbeResult> {
   const as = uid === 0 ? [] : ['/usr/bin/setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
-  const output = await ns.execOk([...as, process.execPath, join(ns.scratch, 'probe.mjs'), proto, ip, String(port)]);
+  const extra = sourcePort === undefined ? [] : [String(sourcePort)];
+  const output = await ns.execOk([...as, process.execPath, join(ns.scratch, 'probe.mjs'), proto, ip, String(port), ...extra]);
   return JSON.parse(output) as ProbeResult;
 }
 

@@ -58,7 +58,20 @@ describe('judgeExitIp', () => {
   it('is not_tested (never passed) for an address it cannot compare with anything', () => {
     const j = judgeExitIp(tunnel({ baseline: undefined, expected: undefined, v6: { error: 'x' } }));
     expect(j.verdict).toBe('not_tested');
-    expect(j.summary).toMatch(/run the tests once without a tunnel/);
+    expect(j.summary).toMatch(/no record of your own address/);
+  });
+
+  it('passes on the first run, with no baseline, when IPv4 arrives from the profile endpoint and IPv6 from elsewhere', () => {
+    const j = judgeExitIp(tunnel({ baseline: undefined, expected: { addresses: [VPN4], label: 'the VPN server' } }));
+    expect(j.verdict).toBe('passed');
+    expect(j.summary).toContain(VPN4);
+    expect(j.summary).toContain(VPN6);
+    expect(j.evidence.roles).toEqual({ [VPN4]: 'expected', [VPN6]: 'unknown' });
+  });
+
+  it('still leaks with no baseline when the other family arrives from an own interface address', () => {
+    const j = judgeExitIp(tunnel({ baseline: undefined, expected: { addresses: [VPN4], label: 'the VPN server' }, v6: { ip: 'fe80::1' } }));
+    expect(j.verdict).toBe('leaked');
   });
 
   it('is not_tested when the leak server cannot be reached at all', () => {
@@ -83,5 +96,31 @@ describe('which URL each family asks', () => {
     expect(ipv6Target('https://leak.example.org')).toEqual({ url: 'https://leak.example.org', family: 6 });
     expect(ipv4Target('https://leak.example.org')).toEqual({ url: 'https://leak.example.org', family: 4 });
     expect(ipv4Target('http://[fd00::80]:8080')).toMatchObject({ skipped: /IPv6 address only/ });
+  });
+});
+
+describe('probeExitIp with one family hanging', () => {
+  it('judges on the family that answered when the other never does (a Tor exit that cannot reach IPv6)', async () => {
+    const { createServer } = await import('node:net');
+    const { DEFAULT_CONFIG, startLeakd } = await import('../../../app/leakd/server.js');
+    const { probeExitIp } = await import('../../../app/leaks/exit-ip.js');
+    const leakd = await startLeakd({ ...DEFAULT_CONFIG, http: [{ host: '127.0.0.1', port: 0 }], dns: [], stun: [] });
+    // Accepts and never answers: the request hangs until something gives up.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const verdict = await probeExitIp(
+        { leakServerUrl: `http://${leakd.http[0]}`, leakServerUrlV6: `http://127.0.0.1:${port}`, signal: new AbortController().signal, perFamilyTimeoutMs: 300 },
+        { network: 'wireguard', expectedExit: { addresses: ['127.0.0.1'], label: 'the VPN server' } },
+        [],
+      );
+      expect(verdict.verdict).toBe('passed');
+      // The silent server never answers: that the probe returned at all, with this error, is the give-up.
+      expect(verdict.evidence.v6).toEqual({ error: 'no answer within 0.3 s' });
+    } finally {
+      silent.close();
+      await leakd.close();
+    }
   });
 });

@@ -15,8 +15,11 @@ export interface FakeSocks {
   close(): Promise<void>;
 }
 
-/** Answers every CONNECT by connecting to `upstreamPort` on loopback; a host in `refuse` gets reply 4. */
-export async function fakeSocks(upstreamPort: number, refuse: string[] = []): Promise<FakeSocks> {
+/**
+ * Answers every CONNECT by connecting to `upstreamPort` on loopback; a host in `refuse` gets reply 4, and
+ * with `failFirst` the first CONNECT of all gets that reply code (a Tor circuit that died: 1).
+ */
+export async function fakeSocks(upstreamPort: number, refuse: string[] = [], opts: { failFirst?: number } = {}): Promise<FakeSocks> {
   const asked: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -49,6 +52,10 @@ export async function fakeSocks(upstreamPort: number, refuse: string[] = []): Pr
       client.off('data', onData);
       if (refuse.includes(host)) {
         client.end(Buffer.from([5, 4, 0, 1, 0, 0, 0, 0, 0, 0]));
+        return;
+      }
+      if (opts.failFirst !== undefined && asked.length === 1) {
+        client.end(Buffer.from([5, opts.failFirst, 0, 1, 0, 0, 0, 0, 0, 0]));
         return;
       }
       const upstream = connect({ host: '127.0.0.1', port: upstreamPort }, () => {

@@ -1,8 +1,9 @@
 // The SOCKS5 path (Tor's SocksPort): request bytes, reply framing, and a real exchange on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leakd } from '../../../app/leakd/server.js';
+import { observe } from '../../../app/leaks/exit-ip.js';
 import { getEcho, newLeakName } from '../../../app/leaks/leak-server.js';
-import { socks5Connect, socks5ReplyLength, socks5Request } from '../../../app/leaks/socks5.js';
+import { socks5Connect, socks5ReplyLength, socks5Request } from '../../../app/networks/helper/socks5.js';
 import { fakeSocks, loopbackLeakd, type FakeSocks } from './loopback.js';
 
 describe('SOCKS5 framing', () => {
@@ -56,5 +57,37 @@ describe('through a SOCKS5 proxy on loopback', () => {
     const controller = new AbortController();
     controller.abort(new Error('deadline'));
     await expect(socks5Connect({ host: '127.0.0.1', port: proxy.port }, 'x.leak.test', 80, controller.signal)).rejects.toThrow('deadline');
+  });
+});
+
+describe('the exit-IP request through a proxy whose first stream fails', () => {
+  let server: { leakd: Leakd; url: string };
+  beforeAll(async () => {
+    server = await loopbackLeakd();
+  });
+  afterAll(async () => {
+    await server?.leakd.close();
+  });
+
+  it('"general failure" (a Tor circuit that died under the stream): one more stream, and the answer counts', async () => {
+    const proxy = await fakeSocks(Number(new URL(server.url).port), [], { failFirst: 1 });
+    try {
+      const seen = await observe({ url: server.url }, { signal: AbortSignal.timeout(5000), socks5: { host: '127.0.0.1', port: proxy.port } }, 4000);
+      expect(seen).toEqual({ ip: '127.0.0.1' });
+      expect(proxy.asked).toHaveLength(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('"connection refused" is the destination\'s answer, not the path\'s: no second stream', async () => {
+    const proxy = await fakeSocks(Number(new URL(server.url).port), [], { failFirst: 5 });
+    try {
+      const seen = await observe({ url: server.url }, { signal: AbortSignal.timeout(5000), socks5: { host: '127.0.0.1', port: proxy.port } }, 4000);
+      expect(seen).toEqual({ error: expect.stringMatching(/connection refused/) as unknown });
+      expect(proxy.asked).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -108,8 +108,10 @@ describe('the leak server setting', () => {
       { leakServerUrl: '', context: { network: null, webrtcCandidates: [] }, tests: ['exitIp', 'dns', 'ipv6', 'webrtc'] },
       { local: noInterfaces, resolve },
     );
-    expect(verdicts.map((v) => v.verdict)).toEqual(['not_tested', 'not_tested', 'not_tested', 'passed']);
+    // WebRTC's candidates come from the leak server's STUN: with none gathered there is nothing to judge.
+    expect(verdicts.map((v) => v.verdict)).toEqual(['not_tested', 'not_tested', 'not_tested', 'not_tested']);
     expect(verdicts[0]?.summary).toBe(leakServerProblem(''));
+    expect(verdicts[3]?.summary).toMatch(/^WebRTC could not be judged: the window gathered no ICE candidate at all/);
     expect(leakServerProblem('ftp://x')).toMatch(/not an http\(s\) URL/);
     expect(leakServerProblem('https://leak.example.org')).toBeUndefined();
   });

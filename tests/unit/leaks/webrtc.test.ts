@@ -67,8 +67,17 @@ describe('judgeWebrtc', () => {
     expect(judgeWebrtc(input([srflx('10.9.3.2')])).verdict).toBe('passed');
   });
 
-  it('gathered but empty: WebRTC revealed nothing, which passes', () => {
-    expect(judgeWebrtc(input([])).verdict).toBe('passed');
+  it('gathered but empty is no evidence: not tested, and the summary says why, never a pass', () => {
+    const empty = judgeWebrtc(input([]));
+    expect(empty.verdict).toBe('not_tested');
+    expect(empty.summary).toBe('WebRTC could not be judged: the window gathered no ICE candidate at all, so nothing shows what a web page would see. Run it again from the app window.');
+  });
+
+  it('only lines that are not candidates: not tested either', () => {
+    const junk = judgeWebrtc(input(['a=end-of-candidates', 'garbage']));
+    expect(junk.verdict).toBe('not_tested');
+    expect(junk.summary).toContain('none of the 2 lines it gathered was a candidate');
+    expect(junk.evidence['unparsed']).toBe(2);
   });
 
   it('no tunnel: the own address in a candidate says so', () => {

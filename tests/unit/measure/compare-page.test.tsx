@@ -49,6 +49,10 @@ describe('chart data', () => {
 describe('Compare page', () => {
   it('shows the measured numbers in the table and lists each chart’s numbers', async () => {
     renderApp(hostWith(measurements), 'compare');
+    // Picture first: the overview with one card per network, before any sentence.
+    const overview = await screen.findByTestId('compare-overview');
+    expect(within(within(overview).getByTestId('glance-wireguard')).getByTestId('glance-download').textContent).toBe('231 Mbit/s');
+    fireEvent.click(screen.getByText('Every fact and number, in sentences, with sources'));
     const table = await screen.findByRole('table', { name: 'Networks compared' });
     const throughputRow = within(table).getByTestId('measured-throughput');
     expect(within(throughputRow).getByText('231 Mbit/s (http)')).toBeTruthy();

@@ -46,8 +46,9 @@ describe('createMeasureHandlers', () => {
     const before = ComparisonSchema.parse(await handlers.getComparison({}));
     expect(before.rows.find((r) => r.network === 'wireguard')?.measured.rttMedianMs).toBeNull();
     const result = MeasureAllResultSchema.parse(await handlers.measureAll({}));
-    expect(result.measurements.map((m) => m.kind)).toEqual(['connectTime', 'rtt', 'throughput']);
-    expect(stored).toHaveLength(3);
+    // "No tunnel" first (the baseline column), then the profile.
+    expect(result.measurements.map((m) => `${m.network ?? 'none'}:${m.kind}`)).toEqual(['none:rtt', 'none:throughput', 'wireguard:connectTime', 'wireguard:rtt', 'wireguard:throughput']);
+    expect(stored).toHaveLength(5);
     expect(emitted.length).toBeGreaterThan(3);
     for (const { event, payload } of emitted) {
       expect(event).toBe('measureProgress');
@@ -55,14 +56,15 @@ describe('createMeasureHandlers', () => {
     }
     const after = ComparisonSchema.parse(await handlers.getComparison({}));
     expect(after.rows.find((r) => r.network === 'wireguard')?.measured).toMatchObject({ rttMedianMs: 5, rttP95Ms: 6, throughputBps: 5e7 });
+    expect(after.rows.find((r) => r.network === 'none')?.measured).toMatchObject({ rttMedianMs: 5, throughputBps: 5e7 });
   });
 
   it('one run at a time; cancel answers whether something was running', async () => {
     const { d } = deps(withServer, 2000);
     const handlers = createMeasureHandlers(d);
     expect(await handlers.cancelMeasurement({})).toEqual({ cancelled: false });
+    // The run is marked as running before measureAll first awaits: no pause is needed for the second to meet it.
     const first = handlers.measureAll({});
-    await delay(100);
     await expect(handlers.measureAll({})).rejects.toMatchObject({ code: 'conflict' });
     expect(await handlers.cancelMeasurement({})).toEqual({ cancelled: true });
     const result = await first;

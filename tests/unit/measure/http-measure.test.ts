@@ -93,7 +93,7 @@ describe('measurements against leakd on loopback', () => {
     expect(result.medianMs).toBeGreaterThan(0);
     expect(result.medianMs).toBeLessThanOrEqual(result.p95Ms);
     expect(result.p95Ms).toBeLessThanOrEqual(result.maxMs);
-    expect(result.medianMs).toBeLessThan(100);
+    expect(result.samplesMs.every((ms) => Number.isFinite(ms) && ms > 0)).toBe(true);
     expect(result.target).toBe(`${base}/json`);
     expect(progress.at(-1)).toBe(100);
   });
@@ -129,19 +129,17 @@ describe('measurements against leakd on loopback', () => {
   it('cancelling stops a measurement at once with a cancelled error', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const started = Date.now();
-    await expect(measureThroughput({ route: SYSTEM_ROUTE, method: 'http', httpBase: base, seconds: 10, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // A minute's download (the longest allowed) and a thousand samples 20 ms apart: both outlast the test's
+    // 20 s limit, so only the cancel can end them in time.
+    await expect(measureThroughput({ route: SYSTEM_ROUTE, method: 'http', httpBase: base, seconds: 60, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
     const rtt = new AbortController();
     setTimeout(() => rtt.abort(), 50);
     await expect(measureRtt({ url: `${base}/json`, route: SYSTEM_ROUTE, samples: 1000, intervalMs: 20, signal: rtt.signal })).rejects.toMatchObject({ code: 'cancelled' });
   });
 
   it('an unreachable target is a readable error, not a hang', async () => {
-    const started = Date.now();
     await expect(measureRtt({ url: 'http://127.0.0.1:1/json', route: SYSTEM_ROUTE, samples: 3, timeoutMs: 2000, retryWithinMs: 1000 })).rejects.toMatchObject({ code: 'network_unavailable' });
     await expect(measureThroughput({ route: SYSTEM_ROUTE, method: 'http', httpBase: 'http://127.0.0.1:1', seconds: 1, retryWithinMs: 500 })).rejects.toMatchObject({ code: 'network_unavailable' });
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('a tunnel that refuses its first streams is tried again, and the failures are counted', async () => {

@@ -52,8 +52,17 @@ describe.skipIf(process.platform !== 'linux')('iperf3 on loopback', () => {
 
   beforeAll(async () => {
     if (!(await iperf3Installed())) return;
-    server = spawn('iperf3', ['-s', '-B', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
+    server = spawn('iperf3', ['-s', '--forceflush', '-B', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // Ready when it says so ("Server listening on <port>"), not after a guessed pause.
+    const out = server.stdout;
+    await new Promise<void>((resolve, reject) => {
+      let text = '';
+      out?.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+        if (text.includes(`Server listening on ${port}`)) resolve();
+      });
+      server?.once('exit', (code) => reject(new Error(`iperf3 -s exited (${code}) before listening: ${text}`)));
+    });
   });
   afterAll(() => {
     server?.kill();

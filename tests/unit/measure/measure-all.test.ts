@@ -34,6 +34,8 @@ const wgDriver = () =>
 function stubs(host: ScriptedHost, seen: Array<{ kind: string; state: TunnelState; route: Route }>, hooks: { duringRtt?: () => void } = {}) {
   return {
     targets: { leakServer: 'http://10.9.80.80' },
+    // "No tunnel" is measured by default; these tests are about the profiles (its own tests are below).
+    baseline: false,
     rtt: async (options: { route: Route; signal?: AbortSignal }): Promise<RttResult> => {
       seen.push({ kind: 'rtt', state: host.current(), route: options.route });
       hooks.duringRtt?.();
@@ -120,11 +122,14 @@ describe('runMeasureAll', () => {
   it('connect time and Tor bootstrap time come from the states the supervisor went through', async () => {
     const host = scriptedHost([wgDriver(), torDriver(40)], [tor]);
     const seen: Array<{ kind: string; state: TunnelState; route: Route }> = [];
+    const whole = preciseNow();
     await runMeasureAll(host, stubs(host, seen));
+    const wholeMs = preciseNow() - whole;
     const boot = host.stored.find((m) => m.kind === 'bootstrapTime');
     const connect = host.stored.find((m) => m.kind === 'connectTime');
+    // At least the driver's three scripted 40 ms steps (less 10 ms of timer slack), and a part of the run.
     expect(boot?.value).toBeGreaterThanOrEqual(110);
-    expect(boot?.value).toBeLessThan(1000);
+    expect(boot?.value).toBeLessThanOrEqual(wholeMs);
     expect((boot?.conditions.progress as Array<{ percent: number }>).map((p) => p.percent)).toEqual([10, 50, 100]);
     expect(connect?.value).toBeGreaterThanOrEqual((boot?.value ?? 0) + 12 - 2);
     expect(connect?.conditions.attempts).toBe(1);
@@ -166,7 +171,9 @@ describe('runMeasureAll', () => {
   });
 
   it('cancel while connecting does not wait for the connection; the way back switches to where it started', async () => {
+    let connectSignal: AbortSignal | undefined;
     const slow = new ScriptedDriver('tor', async (session) => {
+      connectSignal = session.signal;
       await delay(60_000, session.signal);
       return {};
     });
@@ -174,7 +181,6 @@ describe('runMeasureAll', () => {
     await host.connect('wg');
     const controller = new AbortController();
     const seen: Array<{ kind: string; state: TunnelState; route: Route }> = [];
-    const started = Date.now();
     const running = runMeasureAll(host, {
       ...stubs(host, seen),
       signal: controller.signal,
@@ -182,8 +188,9 @@ describe('runMeasureAll', () => {
         if (p.phase === 'connecting' && p.profileId === 'tor') setTimeout(() => controller.abort(), 50);
       },
     });
+    // The connect would take a minute (longer than the test may run): the cancel reached the driver's session.
     const result = await running;
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(connectSignal?.aborted).toBe(true);
     expect(result.cancelled).toBe(true);
     expect(connectedTo(result.returnedTo)).toBe('wg');
     expect(host.journal.map((j) => j.state.state)).not.toContain('disconnected');
@@ -214,5 +221,29 @@ describe('runMeasureAll', () => {
     await expect(runMeasureAll(host, { targets: { leakServer: 'http://x' }, profiles: ['nope'] })).rejects.toMatchObject({ code: 'not_found' });
     const empty = scriptedHost([wgDriver()], []);
     await expect(runMeasureAll(empty, { targets: { leakServer: 'http://x' } })).rejects.toMatchObject({ code: 'no_profile' });
+  });
+});
+
+describe('runMeasureAll: "No tunnel"', () => {
+  it('is measured by default, first, with no tunnel, even when the run starts connected; then it returns to the profile', async () => {
+    const host = scriptedHost([wgDriver()], [wg]);
+    await host.connect('wg');
+    const seen: Array<{ kind: string; state: TunnelState; route: Route }> = [];
+    const { baseline: _skip, ...measuring } = stubs(host, seen);
+    const result = await runMeasureAll(host, measuring);
+    expect(result.problems).toEqual([]);
+    expect(seen.slice(0, 2).map((s) => `${s.kind}@${s.state.state}:${s.route.kind}`)).toEqual(['rtt@disconnected:system', 'throughput@disconnected:system']);
+    expect(host.stored.filter((m) => m.network === null).map((m) => m.kind)).toEqual(['rtt', 'throughput']);
+    expect(connectedTo(result.returnedTo)).toBe('wg');
+  });
+
+  it('under lockdown is not measured, and the run says why instead of storing a wall', async () => {
+    const host = scriptedHost([wgDriver()], [wg], { killSwitch: true, lockdown: true });
+    const seen: Array<{ kind: string; state: TunnelState; route: Route }> = [];
+    const { baseline: _skip, ...measuring } = stubs(host, seen);
+    const result = await runMeasureAll(host, measuring);
+    expect(host.stored.filter((m) => m.network === null)).toEqual([]);
+    expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/lockdown is on/)]);
+    expect(host.stored.filter((m) => m.network === 'wireguard').length).toBeGreaterThan(0);
   });
 });

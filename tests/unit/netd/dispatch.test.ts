@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BurrowError } from '../../../app/domain/index.js';
 import { MAX_NETD_MESSAGE_BYTES, NETD_COMMAND_NAMES, type NetdResponseEnvelope } from '../../../app/contract/index.js';
-import { dispatchLine, type NetdHandlers } from '../../../native/netd/dispatch.js';
+import { dispatchLine, UNKNOWN_CALLER, type NetdHandlers } from '../../../native/netd/dispatch.js';
 import { logFacts } from '../../../native/netd/handlers.js';
 import { redact } from '../../../native/netd/log.js';
 import { KEYS, capturingLogger, hex, wgUp } from './fixtures.js';
@@ -68,7 +68,8 @@ describe('dispatchLine', () => {
     const handler = vi.fn(() => Promise.resolve({ ifname: 'burrow0', implementation: 'userspace' as const, ms: 3 }));
     const { reply, log } = await send(request('wgUp', wgUp()), fakeHandlers({ wgUp: handler }));
     expect(reply.ok).toBe(true);
-    expect(handler).toHaveBeenCalledWith(wgUp());
+    // No caller given: the handler gets one that says "unknown", so commands acting for a uid refuse.
+    expect(handler).toHaveBeenCalledWith(wgUp(), UNKNOWN_CALLER);
     expect(log).toMatch(/"method":"wgUp".*"ifname":"burrow0","peers":1/);
     for (const secret of [KEYS.client, KEYS.psk, hex(KEYS.client)]) expect(log).not.toContain(secret);
   });

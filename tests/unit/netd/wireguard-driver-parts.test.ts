@@ -32,7 +32,8 @@ describe('tunnel plan', () => {
   it('uses the resolved endpoint, Burrow’s interface and mark, the profile’s DNS, and keeps secrets out of the facts', () => {
     expect(facts).toEqual({
       ifname: 'burrow0',
-      fwmark: 51820,
+      // Burrow's own mark (= its table, 0x6275), never wg-quick's and NetworkManager's default 51820.
+      fwmark: 0x6275,
       endpoints: [{ ip: '198.51.100.7', port: 51820 }],
       dns: { servers: ['10.64.0.1'], search: ['corp.example'] },
       ipv6InTunnel: true,
@@ -45,7 +46,7 @@ describe('tunnel plan', () => {
     expect(wgUpRequest(config, secrets, facts)).toEqual({
       ifname: 'burrow0',
       privateKey: KEYS.client,
-      fwmark: 51820,
+      fwmark: 0x6275,
       mtu: 1420,
       addresses: ['10.66.1.2/32', 'fc00:bbbb::3:102/128'],
       peers: [{ publicKey: KEYS.server, presharedKey: KEYS.psk, endpoint: { ip: '198.51.100.7', port: 51820 }, allowedIps: ['0.0.0.0/0', '::/0'], persistentKeepalive: 25 }],
@@ -57,7 +58,7 @@ describe('tunnel plan', () => {
   });
 
   it('lets only the handshake through while connecting, and the tunnel once connected', () => {
-    expect(tunnelPolicy(facts, settings(), 'connecting')).toMatchObject({ kind: 'tunnel', tunnelTraffic: 'none', endpoints: [{ ip: '198.51.100.7', port: 51820, proto: 'udp' }] });
+    expect(tunnelPolicy(facts, settings(), 'connecting')).toMatchObject({ kind: 'tunnel', fwmark: 0x6275, tunnelTraffic: 'none', endpoints: [{ ip: '198.51.100.7', port: 51820, proto: 'udp' }] });
     expect(tunnelPolicy(facts, settings({ allowLan: true }), 'connected')).toMatchObject({ tunnelTraffic: 'all', allowLan: true, dnsServers: ['10.64.0.1'], tunnelAddresses: ['10.66.1.2', 'fc00:bbbb::3:102'] });
   });
 });

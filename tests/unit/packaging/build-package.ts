@@ -1,22 +1,28 @@
-// Builds the Linux package the only way this machine can (shared/TOOLCHAIN.md): electron-builder
-// `--linux dir` offline with a stand-in electronDist, into a temp directory, then a .deb from that folder
-// with dpkg-deb, assembled the way electron-builder's fpm target would: the app under /opt/<productName>,
-// the AppArmor profile beside the resources, control fields from electron-builder.yml, and the maintainer
-// scripts after electron-builder's own macro expansion. (fpm also adds the .desktop file and icons under
-// /usr/share; they are electron-builder's, not ours, and left out.)
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Configuration } from 'app-builder-lib';
+// Builds the Linux package the way a person's `npm run dist:linux` does, as far as this machine allows
+// (shared/TOOLCHAIN.md): electron-builder `--linux deb` itself, offline, with three stand-ins for what
+// cannot be downloaded here and nothing else changed:
+//   - Electron's unpacked distribution (stand-in-electron.ts) as electronDist;
+//   - better-sqlite3 built for Electron (no Electron headers here): a copy of the Node build, stamped as
+//     a stand-in, in BURROW_ELECTRON_NATIVE_DIR for the afterPack hook;
+//   - fpm, which electron-builder downloads from GitHub: resources/build/fpm-shim.mjs through
+//     CUSTOM_FPM_PATH, only when no fpm is on PATH (with one, USE_SYSTEM_FPM=true uses it).
+// So the .desktop file, the icons, the maintainer scripts, the AppArmor profile and the control fields
+// are electron-builder's own, not a copy of its logic.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { createStandInElectronDist } from './stand-in-electron.js';
-import { runOk, SYSTEM_PATH } from './run.js';
+import { runOk } from './run.js';
 
 export const root = join(import.meta.dirname, '..', '..', '..');
 export const scriptsDir = join(root, 'resources', 'linux', 'scripts');
+export const fpmShim = join(root, 'resources', 'build', 'fpm-shim.mjs');
+export const sqliteNodeAddon = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 
 export interface PackageJson {
   name: string;
   version: string;
   main: string;
+  desktopName: string;
 }
 
 export function packageJson(): PackageJson {
@@ -35,7 +41,7 @@ export function expandLikeElectronBuilder(text: string, options: Record<string, 
   return text.replace(/\${([a-zA-Z]+)}/g, replace).replace(/<%=([a-zA-Z]+)%>/g, (match, name: string) => replace(match, name.trim()));
 }
 
-export function templateOptions(config: Configuration): Record<string, unknown> {
+export function templateOptions(config: { productName?: string | null; linux?: { executableName?: string | null } | null }): Record<string, unknown> {
   return {
     executable: config.linux?.executableName,
     sanitizedProductName: config.productName,
@@ -44,72 +50,68 @@ export function templateOptions(config: Configuration): Record<string, unknown> 
   };
 }
 
+/** Marks the stand-in so a test (or a person) can tell it from a real Electron build. */
+export const STAND_IN_NOTE = 'stand-in: a copy of the Node build (no Electron headers on the build machine)';
+
+/** better-sqlite3 "for Electron" as the build script would leave it, but copied from the Node build. */
+export async function createStandInElectronNative(dir: string): Promise<void> {
+  const script = (await import(join(root, 'resources', 'build', 'electron-native.mjs'))) as {
+    wantedStamp: () => Record<string, unknown>;
+  };
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(sqliteNodeAddon, join(dir, 'better_sqlite3.node'));
+  writeFileSync(join(dir, 'stamp.json'), `${JSON.stringify({ ...script.wantedStamp(), note: STAND_IN_NOTE }, null, 2)}\n`);
+}
+
+const onPath = (tool: string): boolean => (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, tool)));
+
 /** Environment for electron-builder: the caller's, minus vitest's markers, and never hard links. */
-function builderEnv(): NodeJS.ProcessEnv {
+function builderEnv(nativeDir: string): NodeJS.ProcessEnv {
   // builder-util hard-links files (node_modules included) into the output when VITEST is set: then a later
   // change to the output would be a change to the repo's node_modules.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_OPTIONS'));
-  return { ...env, USE_HARD_LINKS: 'false', ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' };
+  const fpm = onPath('fpm') ? { USE_SYSTEM_FPM: 'true' } : { CUSTOM_FPM_PATH: fpmShim };
+  return { ...env, ...fpm, USE_HARD_LINKS: 'false', ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true', BURROW_ELECTRON_NATIVE_DIR: nativeDir };
 }
 
-/** `electron-builder --linux dir` into work/out; returns linux-unpacked and electron-builder's output. */
-export async function buildLinuxDir(work: string): Promise<{ unpacked: string; log: string }> {
+export interface BuiltPackage {
+  /** electron-builder's linux-unpacked folder (what went into the .deb under /opt/Burrow). */
+  unpacked: string;
+  deb: string;
+  log: string;
+}
+
+/** `electron-builder --linux deb` into work/out, offline. */
+export async function buildLinuxPackage(work: string): Promise<BuiltPackage> {
   const electronDist = join(work, 'electron-dist');
   createStandInElectronDist(electronDist);
+  const nativeDir = join(work, 'electron-native');
+  await createStandInElectronNative(nativeDir);
   const out = join(work, 'out');
   const log = await runOk(
     process.execPath,
     [
       join(root, 'node_modules', 'electron-builder', 'cli.js'),
       '--linux',
-      'dir',
+      'deb',
       '--projectDir',
       root,
       `-c.electronDist=${electronDist}`,
-      '-c.npmRebuild=false',
       `-c.directories.output=${out}`,
+      // gzip instead of xz: the test needs a valid package quickly, not a small one.
+      '-c.deb.compression=gz',
     ],
-    { cwd: root, env: builderEnv(), timeoutMs: 240_000 },
+    { cwd: root, env: builderEnv(nativeDir), timeoutMs: 400_000 },
   );
-  return { unpacked: join(out, 'linux-unpacked'), log };
+  const debs = readdirSync(out).filter((file) => file.endsWith('.deb'));
+  if (debs.length !== 1) throw new Error(`electron-builder wrote ${debs.length} .deb files in ${out}:\n${log}`);
+  return { unpacked: join(out, 'linux-unpacked'), deb: join(out, debs[0] ?? ''), log };
 }
 
-const DEB_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386' };
-
-export async function assembleDeb(unpacked: string, work: string, config: Configuration): Promise<string> {
-  const pkg = packageJson();
-  const tree = join(work, 'deb-root');
-  const app = join(tree, 'opt', String(config.productName));
-  mkdirSync(join(tree, 'DEBIAN'), { recursive: true });
-  cpSync(unpacked, app, { recursive: true, verbatimSymlinks: true });
-
-  const options = templateOptions(config);
-  const templates = join(root, 'node_modules', 'app-builder-lib', 'templates', 'linux');
-  writeFileSync(join(app, 'resources', 'apparmor-profile'), expandLikeElectronBuilder(readFileSync(join(templates, 'apparmor-profile.tpl'), 'utf8'), options));
-  const scripts: Record<string, string> = { postinst: 'after-install.sh', prerm: 'before-remove.sh', postrm: 'after-remove.sh' };
-  for (const [name, file] of Object.entries(scripts)) {
-    writeFileSync(join(tree, 'DEBIAN', name), expandLikeElectronBuilder(readFileSync(join(scriptsDir, file), 'utf8'), options), { mode: 0o755 });
-  }
-
-  const installedKb = (await runOk('du', ['-sk', join(tree, 'opt')])).split('\t')[0];
-  const list = (value: unknown): string => [value ?? []].flat().map(String).join(', ');
-  const control = [
-    `Package: ${pkg.name}`,
-    `Version: ${pkg.version}`,
-    `Architecture: ${DEB_ARCH[process.arch] ?? process.arch}`,
-    `Maintainer: ${config.linux?.maintainer}`,
-    `Installed-Size: ${installedKb}`,
-    `Depends: ${list(config.deb?.depends)}`,
-    `Recommends: ${list(config.deb?.recommends)}`,
-    `Section: net`,
-    `Priority: ${config.deb?.priority ?? 'optional'}`,
-    `Description: ${config.linux?.synopsis}`,
-    ` ${String(config.linux?.description).replace(/\s+/g, ' ').trim()}`,
-  ];
-  writeFileSync(join(tree, 'DEBIAN', 'control'), `${control.join('\n')}\n`);
-
-  const deb = join(work, `${pkg.name}_${pkg.version}_${DEB_ARCH[process.arch] ?? process.arch}.deb`);
-  // gzip -1: the test needs a valid package quickly, not a small one.
-  await runOk('dpkg-deb', ['--root-owner-group', '-Zgzip', '-z1', '--build', tree, deb], { env: { PATH: SYSTEM_PATH, LANG: 'C' }, timeoutMs: 120_000 });
-  return deb;
+/**
+ * The .deb a person installs, built into `work`: the one entry point the packaging test and the VM suite
+ * share, so the VM installs exactly what the packaging test checked. Returns the .deb's path.
+ */
+export async function buildDeb(work: string): Promise<string> {
+  return (await buildLinuxPackage(work)).deb;
 }

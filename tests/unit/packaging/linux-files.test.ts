@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Configuration } from 'app-builder-lib';
 import { getConfig } from 'app-builder-lib/out/util/config/config.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BURROW_USER_NAMES } from '../../../app/contract/system-wide.js';
 import { expandLikeElectronBuilder, root, scriptsDir, templateOptions } from './build-package.js';
 import { run, runOk } from './run.js';
 
@@ -64,7 +65,7 @@ describe('maintainer scripts', () => {
     for (const target of [config.deb, config.rpm]) {
       expect(target?.afterInstall).toBe('resources/linux/scripts/after-install.sh');
       expect(target?.afterRemove).toBe('resources/linux/scripts/after-remove.sh');
-      expect(target?.fpm).toEqual(['--before-remove=resources/linux/scripts/before-remove.sh']);
+      expect(target?.fpm).toEqual(['--before-remove=resources/linux/scripts/before-remove.sh', 'resources/build/burrow-cli.sh=/usr/bin/burrow']);
     }
   });
 
@@ -115,7 +116,8 @@ describe('systemd units', () => {
     expect(unit.Service?.User).toBeUndefined();
     expect(unit.Service?.Restart).toEqual(['always']);
     expect(unit.Service?.CapabilityBoundingSet?.[0]?.split(' ').sort()).toEqual(
-      ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_KILL', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID'].sort(),
+      // CAP_NET_BIND_SERVICE: the redirect ports are privileged (issue 12 item 6).
+      ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_KILL', 'CAP_NET_ADMIN', 'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID'].sort(),
     );
     expect(unit.Service?.NoNewPrivileges).toEqual(['yes']);
     expect(unit.Service?.RuntimeDirectory).toEqual(['burrow']);
@@ -143,16 +145,19 @@ describe('systemd units', () => {
 });
 
 describe('sysusers.d/burrow.conf', () => {
-  it('creates the group burrow and the system user burrow-tor (no login) in an empty root', async () => {
+  it('creates the group burrow and the system users burrow-tor, burrow-nym, burrow-dvpn, burrow-obfs (no login) in an empty root', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'burrow-sysusers-'));
     try {
       mkdirSync(join(dir, 'etc'));
       await runOk('systemd-sysusers', [`--root=${dir}`, '-'], { input: read(join(linuxDir, 'sysusers.d', 'burrow.conf')) });
       expect(read(join(dir, 'etc', 'group'))).toMatch(/^burrow:x:\d+:$/m);
-      const tor = /^burrow-tor:x:(\d+):(\d+):[^:\n]*:([^:\n]*):([^:\n]*)$/m.exec(read(join(dir, 'etc', 'passwd')));
-      expect(Number(tor?.[1])).toBeLessThan(1000);
-      expect(tor?.[3]).toBe('/var/lib/burrow/tor');
-      expect(tor?.[4]).toBe('/usr/sbin/nologin');
+      // Every user netd exempts from the kill switch (app/contract/system-wide.ts), none shared with another service.
+      for (const name of BURROW_USER_NAMES) {
+        const user = new RegExp(`^${name}:x:(\\d+):(\\d+):[^:\\n]*:([^:\\n]*):([^:\\n]*)$`, 'm').exec(read(join(dir, 'etc', 'passwd')));
+        expect(Number(user?.[1]), name).toBeLessThan(1000);
+        expect(user?.[3], name).toBe(`/var/lib/burrow/${name.slice('burrow-'.length)}`);
+        expect(user?.[4], name).toBe('/usr/sbin/nologin');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
-// The Linux package, built for real (issue 9): electron-builder --linux dir offline with a stand-in
-// Electron, then a .deb from it with dpkg-deb. Checks what is in the asar, that the fuses were flipped in
+// The Linux package, built for real (issues 9 and 18): electron-builder --linux deb offline, with a
+// stand-in Electron, a stand-in Electron build of better-sqlite3 and, without fpm, resources/build/fpm-shim.mjs
+// (build-package.ts). Checks what is in the asar, that the fuses were flipped in
 // the binary, that netd (a Node single-executable application) and its units are in place, the .deb's
 // control data and contents, and then the maintainer scripts run in a throwaway root (sandbox.ts): install,
 // the early-boot blocker, upgrade (firewall kept) and removal (firewall deleted, DNS restored, files gone).
@@ -12,12 +13,12 @@ import type { Configuration } from 'app-builder-lib';
 import { getConfig } from 'app-builder-lib/out/util/config/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFirewallRuleset, compareTable, describeTable, parseNftTableJson, type FirewallPolicy } from '../../../app/firewall/index.js';
-import { assembleDeb, buildLinuxDir, packageJson, root } from './build-package.js';
+import { buildLinuxPackage, packageJson, root, sqliteNodeAddon, STAND_IN_NOTE } from './build-package.js';
 import { canUseSandbox, RootSandbox } from './sandbox.js';
 import { ELECTRON_DEFAULT_WIRE, readFuseWire } from './stand-in-electron.js';
 import { runOk } from './run.js';
 
-const sqliteAddon = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+const sqliteAddon = sqliteNodeAddon;
 const builtApp = ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'];
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -33,22 +34,33 @@ beforeAll(async () => {
   config = await getConfig(root, join(root, 'electron-builder.yml'), null);
   addonBefore = sha256(sqliteAddon);
   work = mkdtempSync(join(tmpdir(), 'burrow-package-'));
-  ({ unpacked } = await buildLinuxDir(work));
-  deb = await assembleDeb(unpacked, work, config);
-}, 300_000);
+  ({ unpacked, deb } = await buildLinuxPackage(work));
+}, 420_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('electron-builder --linux dir (stand-in Electron, offline)', () => {
-  it('leaves the repo’s node_modules alone: better-sqlite3 neither rebuilt nor hard-linked into the output', () => {
+describe('electron-builder --linux deb (stand-ins for Electron and fpm, offline)', () => {
+  it('leaves the repo’s node_modules alone (npmRebuild off): the Node build still loads after packaging', () => {
+    expect(config.npmRebuild).toBe(false);
     expect(sha256(sqliteAddon)).toBe(addonBefore);
-    const shipped = join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+    expect(existsSync(join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build'))).toBe(false);
+  });
+
+  it('ships the Electron build of better-sqlite3 under resources/native, stamped for this Electron', () => {
+    const native = join(unpacked, 'resources', 'native');
+    const stamp = JSON.parse(readFileSync(join(native, 'stamp.json'), 'utf8')) as Record<string, string>;
+    const electron = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string };
+    expect(stamp).toMatchObject({ electron: electron.version, platform: 'linux', arch: process.arch, note: STAND_IN_NOTE });
+    // Here the "Electron build" is a stamped copy of the Node one; a copy, not a hard link.
+    const shipped = join(native, 'better_sqlite3.node');
     expect(sha256(shipped)).toBe(addonBefore);
-    // A copy, not a hard link (node-gyp's own obj.target link is the repo's business, not the package's).
-    expect(statSync(shipped).ino).not.toBe(statSync(sqliteAddon).ino);
     expect(statSync(shipped).nlink).toBe(1);
+    // What /usr/bin/burrow imports at run time is outside the asar.
+    for (const file of ['dist/node/burrow.mjs', 'node_modules/better-sqlite3/lib/index.js', 'node_modules/better-sqlite3/package.json']) {
+      expect(existsSync(join(unpacked, 'resources', 'app.asar.unpacked', file)), file).toBe(true);
+    }
   });
 
   it('puts main, preload and the renderer into app.asar, byte for byte as built', () => {
@@ -74,7 +86,7 @@ describe('electron-builder --linux dir (stand-in Electron, offline)', () => {
     expect(wire.version).toBe(1);
     expect(ELECTRON_DEFAULT_WIRE).toBe('10110001');
     expect(wire.fuses).toEqual({
-      runAsNode: '0',
+      runAsNode: '1', // /usr/bin/burrow runs the CLI with ELECTRON_RUN_AS_NODE
       enableCookieEncryption: '1',
       enableNodeOptionsEnvironmentVariable: '0',
       enableNodeCliInspectArguments: '0',
@@ -116,7 +128,7 @@ describe('electron-builder --linux dir (stand-in Electron, offline)', () => {
   });
 });
 
-describe('the .deb (dpkg-deb --root-owner-group)', () => {
+describe('the .deb (electron-builder’s deb target)', () => {
   it('has the control data electron-builder.yml asks for (dpkg-deb -I)', async () => {
     const info = await runOk('dpkg-deb', ['-I', deb]);
     const field = (name: string): string => new RegExp(`^ ${name}: (.*)$`, 'm').exec(info)?.[1] ?? '';
@@ -124,7 +136,32 @@ describe('the .deb (dpkg-deb --root-owner-group)', () => {
     expect(field('Version')).toBe(packageJson().version);
     expect(field('Depends').split(', ')).toEqual(expect.arrayContaining(['nftables', 'iproute2', 'wireguard-tools', 'libgtk-3-0', 'libnss3']));
     expect(field('Recommends').split(', ')).toEqual(expect.arrayContaining(['wireguard-go', 'tor', 'obfs4proxy', 'snowflake-client']));
+    expect(field('Homepage')).toMatch(/^https:\/\//);
+    expect(field('Section')).toBe('net');
     for (const script of ['postinst', 'prerm', 'postrm']) expect(info).toMatch(new RegExp(`\\d+ lines\\s+\\*\\s+${script}\\s+#!/bin/bash`));
+    // The scripts are the repo's, after electron-builder's macro expansion (a no-op for them).
+    const control = mkdtempSync(join(work, 'control-'));
+    await runOk('dpkg-deb', ['-e', deb, control]);
+    const scripts: Record<string, string> = { postinst: 'after-install.sh', prerm: 'before-remove.sh', postrm: 'after-remove.sh' };
+    for (const [name, file] of Object.entries(scripts)) {
+      expect(readFileSync(join(control, name), 'utf8'), name).toBe(readFileSync(join(root, 'resources', 'linux', 'scripts', file), 'utf8'));
+    }
+  });
+
+  it('installs the desktop file as desktopName with the icon it names, and the CLI on PATH (Wayland app_id, issue 18)', async () => {
+    const files = mkdtempSync(join(work, 'files-'));
+    await runOk('dpkg-deb', ['-x', deb, files], { timeoutMs: 60_000 });
+    const desktopName = packageJson().desktopName;
+    const entry = readFileSync(join(files, 'usr', 'share', 'applications', desktopName), 'utf8');
+    const key = (name: string): string | undefined => new RegExp(`^${name}=(.*)$`, 'm').exec(entry)?.[1];
+    // Electron's Wayland app_id is desktopName without .desktop: the launcher, the window and its
+    // notifications are matched through it.
+    expect(key('StartupWMClass')).toBe(desktopName.replace(/\.desktop$/, ''));
+    expect(key('Exec')).toMatch(/^\/opt\/Burrow\/burrow-desktop( |$)/);
+    const icon = key('Icon') ?? '';
+    expect(existsSync(join(files, 'usr', 'share', 'icons', 'hicolor', '256x256', 'apps', `${icon}.png`)), icon).toBe(true);
+    expect(readFileSync(join(files, 'usr', 'bin', 'burrow'), 'utf8')).toBe(readFileSync(join(root, 'resources', 'build', 'burrow-cli.sh'), 'utf8'));
+    expect(statSync(join(files, 'usr', 'bin', 'burrow')).mode & 0o777).toBe(0o755);
   });
 
   it('installs under /opt/Burrow, everything owned by root, netd executable (dpkg-deb -c)', async () => {
@@ -137,7 +174,8 @@ describe('the .deb (dpkg-deb --root-owner-group)', () => {
     }
     expect(entry('opt/Burrow/resources/linux/scripts/early-boot-blocking.sh')).toMatch(/^-rwxr-xr-x /);
     expect(entry('opt/Burrow/burrow-desktop')).toMatch(/^-rwxr-xr-x /);
-    expect(listing.filter((line) => !/ \.\/(opt\/(Burrow\/.*)?)?$/.test(line))).toEqual([]);
+    // Everything else is electron-builder's: the desktop file, the icons, /usr/bin/burrow.
+    expect(listing.filter((line) => !/ \.\/((opt|usr)\/(Burrow\/.*)?)?$/.test(line) && !/ \.\/usr\/(bin\/(burrow)?|share\/(applications\/(burrow\.desktop)?|icons\/(hicolor\/(\d+x\d+\/(apps\/(burrow-desktop\.png)?)?)?)?)?)?$/.test(line))).toEqual([]);
   });
 });
 
@@ -174,6 +212,12 @@ describe.skipIf(!canUseSandbox)('the maintainer scripts in a throwaway root (own
     ]);
   }, 60_000);
 
+  it('/usr/bin/burrow runs the CLI with the app’s Electron as node (the stand-in honours the runAsNode fuse)', async () => {
+    const result = await box.chroot(['burrow', '--help']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Usage: burrow <command>');
+  });
+
   it('systemd-analyze verify passes on the installed units, with every path they name in place', async () => {
     const result = await box.chroot(['systemd-analyze', 'verify', ...units.map((unit) => `/usr/lib/systemd/system/${unit}`)]);
     expect(`${result.stdout}${result.stderr}`).toBe('');
@@ -208,12 +252,15 @@ describe.skipIf(!canUseSandbox)('the maintainer scripts in a throwaway root (own
     }
   });
 
-  it('removal (prerm remove): deletes the firewall table, restores the resolver netd rewrote, disables the units', async () => {
-    await box.sh('mkdir -p /run/burrow-netd && echo "nameserver 192.0.2.53" > /run/burrow-netd/resolv.conf.orig && echo "nameserver 10.64.0.1" > /etc/resolv.conf');
+  it('removal (prerm remove): deletes the firewall table, reports a resolver backup netd left, disables the units', async () => {
+    // netd itself puts the resolver back as systemctl stops it (proven in the VM suite); a backup it left
+    // behind is reported to the person, and prerm never guesses at the resolver itself.
+    await box.sh('mkdir -p /var/lib/burrow/dns && echo "{}" > /var/lib/burrow/dns/backup.json && echo "nameserver 10.64.0.1" > /etc/resolv.conf');
     const result = await box.chroot(['/tmp/DEBIAN/prerm', 'remove']);
     expect(result.code, result.stderr).toBe(0);
     expect((await nftTable()).exists).toBe(false);
-    expect(await box.sh('cat /etc/resolv.conf')).toBe('nameserver 192.0.2.53\n');
+    expect(result.stderr).toContain('netd left a saved resolver configuration in /var/lib/burrow/dns');
+    expect(await box.sh('cat /etc/resolv.conf')).toBe('nameserver 10.64.0.1\n');
     for (const unit of units) expect(await exists(`/etc/systemd/system/multi-user.target.wants/${unit}`)).toBe(false);
   });
 

@@ -1,7 +1,8 @@
 // A stand-in for Electron's unpacked Linux distribution, because no Electron binary exists on the build
 // machine (shared/TOOLCHAIN.md): an `electron` file carrying the fuse wire Electron ships with, so that
 // electron-builder's fuse flipping (@electron/fuses) has a real wire to flip, and a `chrome-sandbox` for the
-// post-install script to chmod. The packaging tests check the package, not Electron.
+// post-install script to chmod. With ELECTRON_RUN_AS_NODE=1 and the RunAsNode fuse on it runs node, as
+// Electron would. The packaging tests check the package, not Electron.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,7 +28,17 @@ export const ELECTRON_DEFAULT_WIRE = '10110001';
 export function createStandInElectronDist(dir: string): void {
   mkdirSync(dir, { recursive: true });
   const wire = Buffer.concat([Buffer.from(FUSE_SENTINEL), Buffer.from([1, FUSE_NAMES.length]), Buffer.from(ELECTRON_DEFAULT_WIRE)]);
-  const script = Buffer.from('#!/bin/sh\necho "stand-in for Electron: packaging tests only" >&2\nexit 1\n# ');
+  // ELECTRON_RUN_AS_NODE makes Electron a Node interpreter when its RunAsNode fuse is on: the stand-in
+  // reads that fuse from its own wire (the first state byte, 9 bytes before the end) and runs node.
+  const script = Buffer.from(
+    [
+      '#!/bin/sh',
+      'if [ "$ELECTRON_RUN_AS_NODE" = 1 ] && [ "$(tail -c 9 "$0" | head -c 1)" = 1 ]; then exec node "$@"; fi',
+      'echo "stand-in for Electron: packaging tests only" >&2',
+      'exit 1',
+      '# ',
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'electron'), Buffer.concat([script, wire, Buffer.from('\n')]), { mode: 0o755 });
   writeFileSync(join(dir, 'chrome-sandbox'), 'stand-in\n', { mode: 0o755 });
 }

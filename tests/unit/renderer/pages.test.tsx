@@ -38,7 +38,9 @@ describe('Connect page', () => {
     expect(status.textContent).toBe('Connected');
     const details = screen.getByLabelText('Connection details');
     expect(within(details).getByText('198.51.100.7')).toBeTruthy();
-    expect(within(details).getByText('guard → middle → exit')).toBeTruthy();
+    // The circuit is a small table of hops, not a key and an arrow string.
+    const hops = screen.getByRole('table', { name: 'Circuit hops' });
+    expect(within(hops).getAllByRole('row').slice(1).map((row) => row.textContent)).toEqual(['Guard (entry)guardunknown', 'Middlemiddleunknown', 'Exitexitunknown']);
 
     act(() => host.emit('state', { state: 'error', blocking: true, target, cause: { code: 'handshake_timeout', message: 'No handshake from 203.0.113.5 within 10 s.' } }));
     expect(status.textContent).toBe('Blocked');
@@ -127,6 +129,8 @@ describe('Compare page', () => {
       ],
     }));
     renderApp(host, 'compare');
+    // The sentences are one click away.
+    fireEvent.click(await screen.findByText('Every fact and number, in sentences, with sources'));
     const table = await screen.findByRole('table', { name: 'Networks compared' });
     expect(within(table).getByText('Only the entry relay')).toBeTruthy();
     expect(within(table).getAllByText('not measured').length).toBeGreaterThan(0);

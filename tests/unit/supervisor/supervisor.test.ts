@@ -1,9 +1,13 @@
 // The supervisor running drivers: the order of firewall and driver work, switching, retries, loss.
 // The driver here is a scripted test double: the supervisor's logic is under test, not a network.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BurrowError, type ConnectionDetails, type TunnelState } from '../../../app/domain/index.js';
 import type { DriverSession, NetworkDriver, StoredProfile } from '../../../app/supervisor/driver.js';
 import { Supervisor } from '../../../app/supervisor/supervisor.js';
+import { NETD_AWAY } from '../../../app/contract/index.js';
+import { createNetdClient } from '../../../app/netd/client.js';
 
 type Script = (session: DriverSession, attempt: number) => Promise<ConnectionDetails>;
 
@@ -128,6 +132,28 @@ describe('Supervisor', () => {
     driver.sessions[0]?.lost({ code: 'helper_failed', message: 'wireguard-go exited.' });
     await expect.poll(() => states.length).toBe(4);
     expect(states.map((state) => state.state)).toEqual(['connecting', 'connected', 'connecting', 'connected']);
+  });
+
+  it('a tunnel lost because netd went away (systemd restarting it) is reconnected once netd is back, not left in error', async () => {
+    const awayNetd = createNetdClient(join(tmpdir(), `no-netd-${process.pid}.sock`));
+    const driver = new ScriptedDriver('wireguard', async (_session, attempt) => {
+      // The first reconnect finds no socket yet (the real client's error); the next one finds netd back.
+      if (attempt === 2) await awayNetd.call('firewallStatus', {});
+      return up();
+    });
+    const { supervisor, states } = setup([driver]);
+    supervisor.connect(wgProfile);
+    await supervisor.settled();
+    driver.sessions[0]?.lost({ code: 'netd_unavailable', message: 'Burrow lost contact with netd.', evidence: { ...NETD_AWAY } });
+    await expect.poll(() => states.map((state) => state.state), { timeout: 5000 }).toEqual(['connecting', 'connected', 'connecting', 'connecting', 'connected']);
+  });
+
+  it('a host that runs without netd is told so once, not retried', async () => {
+    const driver = new ScriptedDriver('wireguard', () => Promise.reject(new BurrowError('netd_unavailable', 'System-wide Tor needs netd, and this host runs without it.')));
+    const { supervisor } = setup([driver]);
+    supervisor.connect(wgProfile);
+    await expect.poll(() => supervisor.current.state).toBe('error');
+    expect(driver.calls.filter((call) => call.startsWith('connect:'))).toHaveLength(1);
   });
 
   it('ignores reports from an attempt the user cancelled', async () => {

@@ -1,5 +1,6 @@
 // wg-quick `.conf` → typed configuration with the secrets kept apart. Strict where wg-quick is loose: unknown
 // keys and sections are errors, and the four script hooks are refused because wg-quick runs them as root.
+import { WG_LIMITS } from '../../../contract/netd.js';
 import { ConfigErrors } from './errors.js';
 import { decodeKey, isAllZero, publicKeyFromPrivate } from './keys.js';
 import { splitSections, type Section, type Setting } from './lines.js';
@@ -52,6 +53,10 @@ export function parseWireGuardConfig(text: string, options: ParseOptions = {}): 
   if (peerSections.length === 0) {
     errors.fail(lastLine(text), 'there is no [Peer] section. Add the [Peer] your provider gave you (PublicKey, Endpoint, AllowedIPs).');
   }
+  const tooMany = peerSections[WG_LIMITS.peers];
+  if (tooMany !== undefined) {
+    errors.fail(tooMany.line, `more than ${WG_LIMITS.peers} [Peer] sections. Burrow's kill switch can allow at most ${WG_LIMITS.peers} servers for one tunnel; split the file into several profiles.`);
+  }
 
   const { iface, privateKey } = parseInterface(first, errors);
   const secrets: WireGuardSecrets = { privateKey, presharedKeys: {} };
@@ -83,6 +88,9 @@ function parseInterface(section: Section, errors: ConfigErrors): { iface: WireGu
   const addressSettings = settings.get('address') ?? [];
   if (addressSettings.length === 0) required(settings, 'address', section, errors, 'Add the tunnel address your provider gave you, for example Address = 10.64.0.2/32.');
   const addresses = listValues(addressSettings, 'Address', errors, parseCidr);
+  atMost(addresses, WG_LIMITS.addresses, addressSettings, errors, (count) =>
+    `Address lists ${count} addresses; Burrow's kill switch protects at most ${WG_LIMITS.addresses} tunnel addresses, so this tunnel could never be brought up safely. Keep the addresses your provider needs (usually one IPv4 and one IPv6).`,
+  );
   const dnsServers: string[] = [];
   const dnsSearch: string[] = [];
   for (const setting of settings.get('dns') ?? []) {
@@ -131,6 +139,9 @@ function parsePeer(section: Section, errors: ConfigErrors): { peer: WireGuardPee
   const allowedSettings = settings.get('allowedips') ?? [];
   if (allowedSettings.length === 0) required(settings, 'allowedips', section, errors, 'Add the addresses to send through this peer, for example AllowedIPs = 0.0.0.0/0, ::/0 for everything.');
   const allowedIps = listValues(allowedSettings, 'AllowedIPs', errors, parseCidr);
+  atMost(allowedIps, WG_LIMITS.allowedIpsPerPeer, allowedSettings, errors, (count) =>
+    `AllowedIPs lists ${count} ranges; a peer can have at most ${WG_LIMITS.allowedIpsPerPeer}. Merge them into wider ranges (0.0.0.0/0, ::/0 for everything).`,
+  );
 
   const peer: WireGuardPeer = { publicKey: publicKey.value, hasPresharedKey: false, endpoint: endpoint.value, allowedIps };
   const keepalive = single(settings, 'persistentkeepalive', 'PersistentKeepalive', errors, (text) =>
@@ -204,6 +215,11 @@ function listValues(settings: Setting[], name: string, errors: ConfigErrors, par
     }
   }
   return values;
+}
+
+/** Refuse at import what netd and the firewall could never apply (their limits are the same numbers). */
+function atMost(values: string[], max: number, settings: Setting[], errors: ConfigErrors, message: (count: number) => string): void {
+  if (values.length > max) errors.fail(settings.at(-1)?.line, message(values.length));
 }
 
 function parseTable(text: string): Parsed<'off' | 'auto' | number> {

@@ -2,6 +2,8 @@
 // and the way back from the store's flat secrets record to typed secrets.
 import { BurrowError } from '../../../domain/errors.js';
 import type { ParsedProfile } from '../../../domain/profile.js';
+import { describeObfuscation, ObfuscationError, splitObfuscation, type SplitProfile } from '../obfuscation/parse.js';
+import { obfuscationSecretName } from '../obfuscation/schema.js';
 import { parseWireGuardConfig } from './parse.js';
 import { WireGuardConfigSchema, WireGuardSecretsSchema, type WireGuardConfig, type WireGuardSecrets } from './types.js';
 import { formatEndpoint } from './values.js';
@@ -16,13 +18,25 @@ export function presharedKeyName(peerPublicKey: string): string {
 
 /** Parse an imported `.conf`; throws BurrowError('invalid_profile', "Line N: …", { line }). */
 export function parseWireGuardProfile(text: string, fileName?: string): ParsedProfile {
-  const { config, secrets } = parseWireGuardConfig(text, fileName === undefined ? {} : { fileName });
+  let split: SplitProfile;
+  try {
+    split = splitObfuscation(text);
+  } catch (error) {
+    if (error instanceof ObfuscationError) throw new BurrowError('invalid_profile', `Line ${error.message.slice(5)}`, { line: error.line });
+    throw error;
+  }
+  const { config, secrets } = parseWireGuardConfig(split.wireguardText, fileName === undefined ? {} : { fileName });
+  const withObfuscation: WireGuardConfig = split.obfuscations.length > 0 ? { ...config, obfuscation: split.obfuscations } : config;
+  const record = secretsToRecord(secrets);
+  split.secrets.forEach((secret, index) => (record[obfuscationSecretName(index)] = 'password' in secret ? secret.password : secret.id));
+  const details = summarize(withObfuscation);
+  if (split.obfuscations.length > 0) details.obfuscation = split.obfuscations.map(describeObfuscation);
   return {
     network: 'wireguard',
     suggestedName: suggestName(fileName, config),
-    details: summarize(config),
-    config: { ...config },
-    secrets: secretsToRecord(secrets),
+    details,
+    config: { ...withObfuscation },
+    secrets: record,
   };
 }
 
@@ -59,6 +73,8 @@ export function secretsFromRecord(record: Record<string, string>): WireGuardSecr
   const presharedKeys: Record<string, string> = {};
   for (const [name, value] of Object.entries(record)) {
     if (name.startsWith(PRESHARED_PREFIX)) presharedKeys[name.slice(PRESHARED_PREFIX.length)] = value;
+    // An obfuscation's password or id: read by the transport helper's plan, not part of WireGuard's own secrets.
+    else if (/^obfuscation:\d$/.test(name)) continue;
     else if (name !== PRIVATE_KEY) throw new BurrowError('invalid_profile', `The stored WireGuard secrets hold an unexpected entry "${name.slice(0, 32)}"; import the profile again.`);
   }
   const parsed = WireGuardSecretsSchema.safeParse({ privateKey: record[PRIVATE_KEY], presharedKeys });

@@ -1,6 +1,7 @@
 // The typed result of parsing a wg-quick file: the configuration (no secrets, stored in the database) and the
 // secrets (stored apart, mode 0600). Schemas let the driver re-check what it reads back from the store.
 import { z } from 'zod';
+import { ObfuscationSchema } from '../obfuscation/schema.js';
 
 const Base64Key = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'a base64 WireGuard key');
 const Cidr = z.string().regex(/^[0-9A-Fa-f.:]+\/\d{1,3}$/, 'an address with prefix');
@@ -42,6 +43,8 @@ export type WireGuardInterface = z.infer<typeof WireGuardInterfaceSchema>;
 export const WireGuardConfigSchema = z.strictObject({
   interface: WireGuardInterfaceSchema,
   peers: z.array(WireGuardPeerSchema).min(1),
+  /** A provider's [Obfuscation] sections (../obfuscation); their secrets are in the secrets record. */
+  obfuscation: z.array(ObfuscationSchema).max(8).optional(),
 });
 export type WireGuardConfig = z.infer<typeof WireGuardConfigSchema>;
 

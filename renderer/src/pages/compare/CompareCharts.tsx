@@ -1,10 +1,12 @@
-// Charts of what was measured here: round-trip time and download per network over time (every stored
-// measurement), and privacy against speed (each network's latest download and its privacy rank). Each
-// chart lists the numbers it plots underneath, for screen readers and for anyone who wants them exact.
-// With nothing measured, the page says so instead of drawing empty axes.
+// Charts of what was measured here: privacy against speed (each network's latest download, its privacy
+// rank and its leak verdict; the Compare page's first picture), one bar chart per metric with every
+// network side by side (latest numbers), and round-trip time and download over time (every stored
+// measurement). Each chart lists the numbers it plots underneath, for screen readers and for anyone who
+// wants them exact. With nothing measured, the page says so instead of drawing empty axes.
 import Box from '@mui/material/Box';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
+import { BarChart } from '@mui/x-charts/BarChart';
 import { LineChart } from '@mui/x-charts/LineChart';
 import { ScatterChart } from '@mui/x-charts/ScatterChart';
 import type { ReactNode } from 'react';
@@ -12,7 +14,8 @@ import type { Comparison } from '../../../../app/contract/index.js';
 import type { Measurement } from '../../../../app/domain/index.js';
 import { formatDateTime } from '../../lib/format.js';
 import { scatterPoints, timeSeries, type TimePoint } from './chart-data.js';
-import { axisScale } from './compare-format.js';
+import { axisScale, formatMeasuredMs } from './compare-format.js';
+import { formatMbps, glanceRows, leakVerdict } from './glance-data.js';
 
 function ChartCard({ title, id, children }: { title: string; id: string; children: ReactNode }) {
   return (
@@ -74,9 +77,10 @@ function OverTime({ measurements, comparison, kind }: { measurements: Measuremen
   );
 }
 
-function PrivacyVsSpeed({ comparison }: { comparison: Comparison }) {
+export function PrivacyVsSpeed({ comparison }: { comparison: Comparison }) {
   const points = scatterPoints(comparison.rows);
-  const title = 'Privacy against speed';
+  const title = 'Privacy against speed: up is more private, right is faster';
+  const verdictOf = (id: string): string => leakVerdict(comparison.rows.find((r) => r.network === id)?.leaks ?? null).text;
   const levels = comparison.privacyScale?.levels ?? [];
   const maxRank = Math.max(3, ...levels.map((l) => l.rank));
   if (points.length === 0) {
@@ -89,10 +93,10 @@ function PrivacyVsSpeed({ comparison }: { comparison: Comparison }) {
   return (
     <ChartCard title={title} id="chart-privacy-speed">
       <ScatterChart
-        height={260}
+        height={300}
         xAxis={[axisScale(points.map((p) => p.x)) === 'log' ? { label: 'Download (Mbit/s, latest; log scale)', scaleType: 'log', valueFormatter: (v: number) => String(v) } : { label: 'Download (Mbit/s, latest)', min: 0 }]}
         yAxis={[{ label: 'Privacy rank', min: 0, max: maxRank, tickInterval: levels.map((l) => l.rank), valueFormatter: (v: number) => String(v) }]}
-        series={points.map((p) => ({ id: p.id, label: p.label, data: [{ id: p.id, x: p.x, y: p.y }], valueFormatter: () => `${p.label}: ${p.x} Mbit/s, privacy ${p.y}` }))}
+        series={points.map((p) => ({ id: p.id, label: `${p.label} (${verdictOf(p.id)})`, markerSize: 8, data: [{ id: p.id, x: p.x, y: p.y }], valueFormatter: () => `${p.label}: ${p.x} Mbit/s, privacy ${p.y}, ${verdictOf(p.id)}` }))}
       />
       {comparison.privacyScale ? (
         <Typography variant="caption" color="text.secondary" component="p">
@@ -104,6 +108,63 @@ function PrivacyVsSpeed({ comparison }: { comparison: Comparison }) {
   );
 }
 
+type Metric = 'download' | 'rtt' | 'connect';
+
+const METRICS: Record<Metric, { title: string; unit: string; better: string }> = {
+  download: { title: 'Download (latest, Mbit/s)', unit: 'Mbit/s', better: 'longer is faster' },
+  rtt: { title: 'Round trip (latest median, ms)', unit: 'ms', better: 'shorter is quicker' },
+  connect: { title: 'Connect time (latest, ms)', unit: 'ms', better: 'shorter is quicker' },
+};
+
+/** One metric, every network side by side; a network not measured has no bar and says so below. */
+function MetricBars({ comparison, measurements, metric }: { comparison: Comparison; measurements: Measurement[]; metric: Metric }) {
+  const { title, unit, better } = METRICS[metric];
+  const glances = glanceRows(comparison, measurements).filter((g) => metric !== 'connect' || g.network !== 'none');
+  const numberOf = (g: (typeof glances)[number]) => (metric === 'download' ? g.downloadMbps : metric === 'rtt' ? g.rttMs : g.connectMs);
+  const values = glances.map((g) => {
+    const n = numberOf(g);
+    return n === null ? null : Math.round(n.value * 100) / 100;
+  });
+  const shown = (g: (typeof glances)[number]): string => {
+    const n = numberOf(g);
+    if (n === null) return 'not measured';
+    return metric === 'download' ? formatMbps(n.value) : formatMeasuredMs(n.value);
+  };
+  const id = `chart-bars-${metric}`;
+  if (values.every((v) => v === null)) {
+    return (
+      <ChartCard title={title} id={id}>
+        <Typography color="text.secondary">Not measured yet.</Typography>
+      </ChartCard>
+    );
+  }
+  const log = axisScale(values.filter((v): v is number => v !== null)) === 'log';
+  return (
+    <ChartCard title={title} id={id}>
+      <BarChart
+        height={220}
+        layout="horizontal"
+        yAxis={[{ scaleType: 'band', data: glances.map((g) => g.label), width: 110 }]}
+        xAxis={[log ? { label: `${unit} (log scale; ${better})`, scaleType: 'log', valueFormatter: (v: number) => String(v) } : { label: `${unit} (${better})`, min: 0 }]}
+        series={[{ data: values, valueFormatter: (v: number | null) => (v === null ? 'not measured' : `${v} ${unit}`) }]}
+      />
+      <ValuesTable caption={`${title}: values`} rows={glances.map((g) => ({ key: g.network, cells: [g.label, shown(g), numberOf(g)?.conditions ?? ''] }))} />
+    </ChartCard>
+  );
+}
+
+/** The per-metric bars (latest numbers, all networks side by side). */
+export function MetricCharts({ comparison, measurements }: { comparison: Comparison; measurements: Measurement[] }) {
+  return (
+    <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))' }} data-testid="compare-metric-charts">
+      <MetricBars comparison={comparison} measurements={measurements} metric="download" />
+      <MetricBars comparison={comparison} measurements={measurements} metric="rtt" />
+      <MetricBars comparison={comparison} measurements={measurements} metric="connect" />
+    </Box>
+  );
+}
+
+/** Round trips and downloads over time, every stored measurement. */
 export function CompareCharts({ comparison, measurements }: { comparison: Comparison; measurements: Measurement[] }) {
   const any = measurements.some((m) => m.kind === 'rtt' || m.kind === 'throughput');
   if (!any) {
@@ -117,7 +178,6 @@ export function CompareCharts({ comparison, measurements }: { comparison: Compar
     <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: 'repeat(auto-fit, minmax(340px, 1fr))' }}>
       <OverTime measurements={measurements} comparison={comparison} kind="rtt" />
       <OverTime measurements={measurements} comparison={comparison} kind="throughput" />
-      <PrivacyVsSpeed comparison={comparison} />
     </Box>
   );
 }

@@ -1,6 +1,8 @@
-// Compare: what each network buys in privacy and costs in speed. Asks the host for the comparison (facts
-// and the latest numbers) and the stored measurements (for the charts over time); when the host has no
-// comparison it answers `not_implemented` and this page says so instead of inventing numbers.
+// Compare: what each network buys in privacy and costs in speed. Picture first: privacy against speed and
+// one card per network (speed, privacy rank, leak verdict, with units and conditions); then one chart per
+// metric, then the history; the sentences (facts with sources) are one click away, per network or all in
+// the table. Asks the host for the comparison (facts and the latest numbers) and the stored measurements;
+// when the host has no comparison it answers `not_implemented` and this page says so instead of inventing.
 import RefreshIcon from '@mui/icons-material/Refresh';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
@@ -14,7 +16,13 @@ import type { Comparison } from '../../../../app/contract/index.js';
 import type { Measurement } from '../../../../app/domain/index.js';
 import { isNotImplemented, toShownError } from '../../notify/error-text.js';
 import { useStore } from '../../store/store-context.js';
-import { CompareCharts } from './CompareCharts.js';
+import Accordion from '@mui/material/Accordion';
+import AccordionDetails from '@mui/material/AccordionDetails';
+import AccordionSummary from '@mui/material/AccordionSummary';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import { useSnapshot } from '../../store/store-context.js';
+import { CompareCharts, MetricCharts } from './CompareCharts.js';
+import { CompareOverview } from './CompareOverview.js';
 import { CompareTable } from './CompareTable.js';
 import { MeasurePanel } from './MeasurePanel.js';
 
@@ -26,6 +34,7 @@ type Loaded =
 
 export function ComparePage() {
   const store = useStore();
+  const { networks } = useSnapshot();
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
 
   const load = useCallback(async (quiet = false): Promise<void> => {
@@ -78,6 +87,7 @@ export function ComparePage() {
         ) : (
           <>
             <MeasurePanel onFinished={() => void load(true)} />
+            <CompareOverview comparison={loaded.comparison} measurements={loaded.measurements} networks={networks} />
             {loaded.comparison.findings && loaded.comparison.findings.length > 0 ? (
               <Alert severity="info" icon={false} data-testid="compare-findings">
                 {loaded.comparison.findings.map((finding) => (
@@ -85,7 +95,18 @@ export function ComparePage() {
                 ))}
               </Alert>
             ) : null}
-            <CompareTable comparison={loaded.comparison} />
+            <MetricCharts comparison={loaded.comparison} measurements={loaded.measurements} />
+            <Accordion disableGutters variant="outlined" data-testid="compare-details">
+              <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+                <Typography sx={{ fontWeight: 600 }}>Every fact and number, in sentences, with sources</Typography>
+              </AccordionSummary>
+              <AccordionDetails>
+                <CompareTable comparison={loaded.comparison} />
+              </AccordionDetails>
+            </Accordion>
+            <Typography variant="subtitle1" component="h2" sx={{ fontWeight: 600 }}>
+              Over time
+            </Typography>
             <CompareCharts comparison={loaded.comparison} measurements={loaded.measurements} />
           </>
         )

@@ -111,6 +111,16 @@ export function CompareTable({ comparison }: { comparison: Comparison }) {
               ))}
             </TableRow>
           ))}
+          <TableRow data-testid="measured-getsThrough">
+            <TableCell component="th" scope="row" sx={{ color: 'text.secondary', whiteSpace: 'nowrap' }}>
+              Gets through here?
+            </TableCell>
+            {rows.map((row) => (
+              <TableCell key={row.network} data-network={row.network}>
+                {row.getsThrough ? `${row.getsThrough.text}${row.getsThrough.at ? ` (${formatDateTime(row.getsThrough.at)})` : ''}` : '—'}
+              </TableCell>
+            ))}
+          </TableRow>
           <TableRow data-testid="measured-leaks">
             <TableCell component="th" scope="row" sx={{ color: 'text.secondary', whiteSpace: 'nowrap' }}>
               Leak tests (latest)

@@ -13,7 +13,7 @@ import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { MeasureAllResultInfo, MeasureProgressInfo } from '../../../../app/contract/index.js';
 import { toShownError } from '../../notify/error-text.js';
-import { useStore } from '../../store/store-context.js';
+import { useSnapshot, useStore } from '../../store/store-context.js';
 
 const PHASE_TEXT: Record<MeasureProgressInfo['phase'], string> = {
   baseline: 'measuring with no tunnel',
@@ -36,6 +36,8 @@ function overallPercent(progress: MeasureProgressInfo): number {
 
 export function MeasurePanel({ onFinished }: { onFinished: () => void }) {
   const store = useStore();
+  const { profiles } = useSnapshot();
+  const nameOf = (id: string | null): string => (id === null ? 'No tunnel' : (profiles.find((p) => p.id === id)?.name ?? id));
   const [progress, setProgress] = useState<MeasureProgressInfo | null>(null);
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<MeasureAllResultInfo | null>(null);
@@ -95,7 +97,7 @@ export function MeasurePanel({ onFinished }: { onFinished: () => void }) {
           </Button>
         ) : null}
         <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1, minWidth: 240 }}>
-          Connects to each profile in turn through the kill switch, measures it, and returns to where you were.
+          Measures “No tunnel” first (while it does, your traffic leaves without a tunnel, as with Burrow off), then connects to each profile in turn through the kill switch, measures it, and returns to where you were.
         </Typography>
       </Box>
       {running ? (
@@ -118,17 +120,17 @@ export function MeasurePanel({ onFinished }: { onFinished: () => void }) {
           {result.cancelled ? 'Cancelled' : 'Done'}: {result.measurements.length} measurements stored.
           {(result.leaks ?? []).map((l) => (
             <div key={`leaks-${l.profileId}`}>
-              Leak tests on {l.profileId}: {l.passed} passed, {l.leaked} leaked, {l.notTested} not tested.
+              Leak tests on {nameOf(l.profileId)}: {l.passed} passed, {l.leaked} leaked, {l.notTested} not tested.
             </div>
           ))}
           {result.skipped.map((s) => (
             <div key={s.profileId}>
-              Skipped {s.profileId}: {s.reason}
+              Skipped {nameOf(s.profileId)}: {s.reason}
             </div>
           ))}
           {result.problems.map((p, i) => (
             <div key={i}>
-              {p.profileId ?? 'No profile'} — {p.kind}: {p.message}
+              {nameOf(p.profileId)} — {p.kind}: {p.message}
             </div>
           ))}
         </Alert>

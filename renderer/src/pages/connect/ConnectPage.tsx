@@ -1,4 +1,5 @@
-// Connect: the state the host pushed, the profile picker and one big button (Mullvad's single-panel idea).
+// Connect: the state the host pushed, the profile picker and one big button (Mullvad's single-panel idea),
+// then the chosen profile's own settings (the Mysterium node, the Nym mixing).
 import Divider from '@mui/material/Divider';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -6,6 +7,7 @@ import { useState } from 'react';
 import { useSnapshot } from '../../store/store-context.js';
 import { ConnectActions } from './ConnectActions.js';
 import { NetworkList } from './NetworkList.js';
+import { ProfileOptions } from './ProfileOptions.js';
 import { ProfilePicker } from './ProfilePicker.js';
 import { StatusPanel } from './StatusPanel.js';
 
@@ -29,6 +31,7 @@ export function ConnectPage() {
           <ConnectActions state={state} selected={selected} />
         </Stack>
       </Paper>
+      <ProfileOptions profile={selected} />
       <NetworkList networks={networks} />
     </Stack>
   );

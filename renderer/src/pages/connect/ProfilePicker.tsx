@@ -1,5 +1,6 @@
 // Which profile Connect uses. The choice is the person's (local); what is connected is the host's.
 import Alert from '@mui/material/Alert';
+import Chip from '@mui/material/Chip';
 import Link from '@mui/material/Link';
 import ListSubheader from '@mui/material/ListSubheader';
 import MenuItem from '@mui/material/MenuItem';
@@ -32,16 +33,19 @@ export function ProfilePicker({ profiles, networks, value, onChange, disabled }:
     if (group.length === 0) continue;
     const availability = networks.find((entry) => entry.network === network);
     const unavailable = availability !== undefined && !availability.available;
+    const standIn = availability?.standIn;
     items.push(
       <ListSubheader key={`h-${network}`}>
         {NETWORK_LABELS[network]}
+        {standIn ? ' (stand-in)' : ''}
         {unavailable ? ' (not available in this build)' : ''}
       </ListSubheader>,
     );
     for (const profile of group) {
       items.push(
-        <MenuItem key={profile.id} value={profile.id}>
+        <MenuItem key={profile.id} value={profile.id} data-testid={`profile-option-${profile.id}`}>
           {profile.name}
+          {standIn ? <Chip label="stand-in" size="small" color="warning" variant="outlined" title={standIn} sx={{ ml: 1 }} data-testid="stand-in-badge" /> : null}
         </MenuItem>,
       );
     }

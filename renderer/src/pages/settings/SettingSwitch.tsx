@@ -6,7 +6,7 @@ import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
 import { useCommand } from '../../notify/use-command.js';
 
-export type SwitchKey = 'killSwitch' | 'lockdown' | 'allowLan';
+export type SwitchKey = 'killSwitch' | 'lockdown' | 'allowLan' | 'autostart';
 
 export interface SettingSwitchProps {
   setting: SwitchKey;

@@ -64,6 +64,14 @@ export function SettingsPage() {
           }}
         />
       </Section>
+      <Section id="settings-desktop" title="Desktop">
+        <SettingSwitch
+          setting="autostart"
+          label="Start when I log in"
+          description="Start the Burrow app in the tray when you log in to your desktop (an entry in ~/.config/autostart)."
+          checked={settings.autostart}
+        />
+      </Section>
       <Section id="settings-leaks" title="Leak tests">
         <SettingTextForm
           key={`leak:${settings.leakServer.url}`}

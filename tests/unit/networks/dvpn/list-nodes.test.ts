@@ -2,7 +2,8 @@
 // (unknown amounts are null, never a made-up zero).
 import { describe, expect, it } from 'vitest';
 import { DvpnNodesSchema } from '../../../../app/contract/dvpn.js';
-import { DvpnDriver, type IdentityFacts } from '../../../../app/networks/dvpn/driver.js';
+import { DvpnDriver } from '../../../../app/networks/dvpn/driver.js';
+import type { IdentityFacts } from '../../../../app/networks/dvpn/identity.js';
 import { listDvpnNodes } from '../../../../app/networks/dvpn/index.js';
 import type { NodeOffer } from '../../../../app/networks/dvpn/tequilapi.js';
 import type { StoredProfile } from '../../../../app/supervisor/driver.js';
@@ -17,7 +18,7 @@ class FakeDvpn extends DvpnDriver {
   override nodes(_profile: StoredProfile, country?: string): Promise<{ identity: IdentityFacts; nodes: NodeOffer[] }> {
     this.asked.push(country);
     return Promise.resolve({
-      identity: { id: '0xab', registrationStatus: 'Unregistered', balanceMyst: undefined },
+      identity: { id: '0xab', registrationStatus: 'Unregistered', balanceMyst: undefined, source: 'default' },
       nodes: [{ providerId: '0x1', country: 'NL', city: '', ipType: 'residential', pricePerGib: 0.1, pricePerHour: undefined, quality: undefined, latencyMs: 20, bandwidthMbps: undefined }],
     });
   }
@@ -28,7 +29,8 @@ describe('listDvpnNodes', () => {
     const driver = new FakeDvpn();
     const answer = await listDvpnNodes({ profile: 'd', country: 'NL' }, profile, driver);
     expect(DvpnNodesSchema.parse(answer)).toEqual(answer);
-    expect(answer.identity).toEqual({ id: '0xab', registrationStatus: 'Unregistered', balanceMyst: null });
+    expect(answer.identity).toMatchObject({ id: '0xab', registrationStatus: 'Unregistered', balanceMyst: null, mayConnect: false, source: 'default' });
+    expect(answer.identity.hint).toMatch(/Not registered.*Register it/);
     expect(answer.nodes[0]).toMatchObject({ pricePerGib: 0.1, pricePerHour: null, quality: null, latencyMs: 20 });
     expect(driver.asked).toEqual(['NL']);
   });

@@ -35,6 +35,15 @@ describe('parseDvpnProfile', () => {
     expect(profile.details.node).toBe('best quality');
   });
 
+  it('Identity names the person\'s own identity (kept lower case, shown in the details); a bad address is refused by line', () => {
+    const profile = parseDvpnProfile('[dvpn]\nIdentity = 0xABCDEF0123456789ABCDEF0123456789ABCDEF01\n', 'own.dvpn');
+    expect(profile.config.identity).toBe('0xabcdef0123456789abcdef0123456789abcdef01');
+    expect(profile.details.identity).toBe('0xabcdef0123456789abcdef0123456789abcdef01');
+    expect(dvpnConfigFromRecord(profile.config)).toEqual(profile.config);
+    expect(parseDvpnProfile('[dvpn]\n', 'x.dvpn').details.identity).toBe('myst\'s default (created on first use)');
+    expect(failure('[dvpn]\nIdentity = me\n').message).toMatch(/^Line 2: Identity is a Mysterium identity address: 0x and 40 hex digits\./);
+  });
+
   it.each([
     ['[dvpn]\nProvider = sentinel\n', /^Line 2: Burrow drives Mysterium only/],
     ['[dvpn]\nCountry = Netherlands\n', /^Line 2: Country is a two-letter country code/],

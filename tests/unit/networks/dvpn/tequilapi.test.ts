@@ -51,7 +51,7 @@ describe('Tequilapi', () => {
       'PUT /identities/0xab/unlock': () => [202, undefined],
       'GET /proposals': () => [200, { proposals: [PROPOSAL] }],
       'PUT /connection': () => [201, { status: 'Connected', consumer_id: '0xab', proposal: PROPOSAL }],
-      'DELETE /connection': () => [409, { error: { code: 'err_no_connection_exists', message: 'No connection exists' }, status: 409, path: '/connection' }],
+      'DELETE /connection': () => [422, { error: { code: 'err_no_connection_exists', message: 'No connection exists' }, status: 422, path: '/connection' }],
     });
     await api.authenticate('myst', 'mystberry');
     expect(await api.currentIdentity('pw')).toBe('0xab');
@@ -60,7 +60,7 @@ describe('Tequilapi', () => {
       { providerId: PROPOSAL.provider_id, country: 'NL', city: 'Amsterdam', ipType: 'hosting', pricePerGib: 0.08, pricePerHour: 0.0005, quality: 2.4, latencyMs: 35, bandwidthMbps: 180 },
     ]);
     expect((await api.connect({ consumerId: '0xab', providerId: PROPOSAL.provider_id, proxyPort: 10000 }, new AbortController().signal)).status).toBe('Connected');
-    await api.disconnect();
+    await api.disconnect(10000);
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/auth/authenticate', auth: undefined, body: { username: 'myst', password: 'mystberry' } });
     expect(seen.slice(1).every((request) => request.auth === 'Bearer tok')).toBe(true);
     expect(seen.find((r) => r.url.startsWith('/proposals'))?.url).toBe('/proposals?service_type=wireguard&location_country=NL');

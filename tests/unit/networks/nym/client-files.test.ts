@@ -74,7 +74,7 @@ describe('config.toml', () => {
     const file = join(dir, 'config.toml');
     writeFileSync(file, TEMPLATE, { mode: 0o600 });
     applyMixing(file, { averagePacketDelayMs: 15 });
-    expect(readFileSync(file, 'utf8')).toContain("average_packet_delay = '15ms'");
+    expect(readFileSync(file, 'utf8')).toContain('average_packet_delay = { secs = 0, nanos = 15000000 }');
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });

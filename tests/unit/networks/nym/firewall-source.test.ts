@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Target } from '../../../../app/domain/index.js';
 import { validateFirewallPolicy } from '../../../../app/firewall/index.js';
 import { nymPolicySource, proxySystemPolicy, systemNameservers } from '../../../../app/networks/nym/firewall-source.js';
-import { DNS_STUB_PORT, REDIRECT_PORT } from '../../../../app/networks/nym/system-redirect.js';
+import { DNS_STUB_PORT, REDIRECT_PORT } from '../../../../app/networks/helper/system-redirect.js';
 import type { StoredProfile } from '../../../../app/supervisor/driver.js';
 
 const PROVIDER = `${'A'.repeat(44)}.${'B'.repeat(44)}@${'C'.repeat(44)}`;

@@ -160,6 +160,30 @@ describe('DNS stub through a proxy', () => {
     expect(stub.failures).toBe(0);
   });
 
+  it('an answer that arrives after the stub stopped is dropped, and nothing throws (netd died of it while switching networks)', async () => {
+    let held: Socket | undefined;
+    const proxyPort = await listen(createServer((socket) => socket.once('data', () => (held = socket))));
+    const port = await freePort();
+    stub = new DnsStub({ port, proxyType: 'http-connect', proxyPort, upstream: { ip: '127.0.0.1', port: 1 } });
+    await stub.start();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const udp = createSocket('udp4');
+      udp.send(query(), port, '127.0.0.1');
+      while (held === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+      stub.stop();
+      held.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+      while (stub.failures === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      udp.close();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled.map(String)).toEqual([]);
+  });
+
   it('a proxy that refuses: SERVFAIL, counted', async () => {
     const proxyPort = await listen(createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'))));
     const port = await freePort();

@@ -96,9 +96,9 @@ describe('mixingCost', () => {
     expect(mixingCost({ averagePacketDelayMs: 15, coverTraffic: true })).toEqual({
       oneWayMs: 45,
       roundTripMs: 90,
-      coverBytesPerSecond: 10_240,
-      summary: '15 ms mean per mix hop × 3 hops: about +90 ms per round trip, cover traffic about 10 KiB/s each way',
+      coverBytesPerSecond: 112_640,
+      summary: '15 ms mean per mix hop × 3 hops: about +90 ms per round trip, cover traffic about 55 packets/s, about 110 KiB/s each way (about 0.8 GiB an hour, idle or not)',
     });
-    expect(mixingCost({ averagePacketDelayMs: 0, coverTraffic: false }).summary).toBe('0 ms mean per mix hop × 3 hops: about +0 ms per round trip, no cover traffic');
+    expect(mixingCost({ averagePacketDelayMs: 0, coverTraffic: false }).summary).toBe('0 ms mean per mix hop × 3 hops: about +0 ms per round trip, no cover traffic (the client sends only when you do: easier to observe)');
   });
 });

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BurrowError } from '../../../../app/domain/errors.js';
-import { HelperProcess } from '../../../../app/networks/nym/helper-process.js';
-import type { HelperUser } from '../../../../app/networks/nym/helper-user.js';
+import { HelperProcess } from '../../../../app/networks/helper/process.js';
+import type { HelperUser } from '../../../../app/networks/helper/user.js';
 import { waitUntilReady } from '../../../../app/networks/nym/readiness.js';
 
 const user: HelperUser = { name: 'self', uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, home: mkdtempSync(join(tmpdir(), 'burrow-ready-')), dedicated: false };

@@ -151,8 +151,7 @@ describe('TorControlClient against a fake control port', () => {
       return undefined;
     });
     await client.getInfo('version').catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(client.closed).toBe(true);
+    await expect.poll(() => client.closed).toBe(true);
   });
 
   it('rejects an oversized reply and closes the connection', async () => {

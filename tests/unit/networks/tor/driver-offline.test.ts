@@ -1,7 +1,7 @@
 // The Tor driver against Debian's real tor with DisableNetwork 1 (it never touches a network): spawning,
 // the private control socket, cookie authentication, ownership, bootstrap events reaching the session,
 // the stuck-bootstrap verdict, clean teardown, and tor's own errors turned into sentences.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { ConnectionDetails, Progress } from '../../../../app/domain/tunnel-
 import { TorDriver } from '../../../../app/networks/tor/driver.js';
 import { parseTorProfile } from '../../../../app/networks/tor/profile.js';
 import type { DriverSession, StoredProfile } from '../../../../app/supervisor/driver.js';
+import { IP, Netns, canUseNetns } from '../../firewall/netns.js';
 import { OBFS4 } from './profile-fixtures.js';
 
 const hasTor = existsSync('/usr/bin/tor');
@@ -27,6 +28,8 @@ interface Recorder extends DriverSession {
   losses: ErrorInfo[];
   updates: ConnectionDetails[];
   controller: AbortController;
+  /** Resolves at tor's own first progress report (after Burrow's "Starting Tor"): tor runs and its control port answers. */
+  torReported: Promise<void>;
 }
 
 function session(): Recorder {
@@ -34,13 +37,19 @@ function session(): Recorder {
   const seen: Progress[] = [];
   const losses: ErrorInfo[] = [];
   const updates: ConnectionDetails[] = [];
+  let reported = (): void => undefined;
+  const torReported = new Promise<void>((resolve) => (reported = resolve));
   return {
     signal: controller.signal,
     controller,
     seen,
     losses,
     updates,
-    progress: (p) => seen.push(p),
+    torReported,
+    progress: (p) => {
+      seen.push(p);
+      if (seen.length > 1) reported();
+    },
     lost: (cause) => losses.push(cause),
     update: (details) => updates.push(details),
     log: () => undefined,
@@ -95,42 +104,22 @@ describe.skipIf(!hasTor)('TorDriver with real tor, network disabled', () => {
     expect(error.message).toMatch(/could not reach any of this profile's bridges/);
   });
 
-  it('a SOCKS port already taken is a conflict that says what to change (tor\'s real words, from a stand-in)', async () => {
-    // With DisableNetwork 1 tor opens no listeners, so this stand-in prints what tor 0.4.9 printed here
-    // when the port was taken (captured in an isolated network namespace) and exits 1 as tor does.
-    const fake = join(dataDir, 'fake-tor.sh');
-    writeFileSync(
-      fake,
-      `#!/bin/sh
-echo 'Nov 25 11:51:42.659 [notice] Opening Socks listener on 127.0.0.1:39152'
-echo 'Nov 25 11:51:42.659 [warn] Could not bind to 127.0.0.1:39152: Address already in use. Is Tor already running?'
-echo 'Nov 25 11:51:42.659 [warn] Failed to parse/validate config: Failed to bind one of the listener ports.'
-echo 'Nov 25 11:51:42.659 [err] Reading config failed--see warnings above.'
-exit 1
-`,
-      { mode: 0o700 },
-    );
-    const tor = new TorDriver({ dataDir, log: () => undefined, helpers: () => ({ tor: fake, transports: {} }) });
-    const error = await rejection(tor.connect(profile('[tor]\nSocksPort 39152\n', 'busy'), session()));
-    expect(error.code).toBe('conflict');
-    expect(error.message).toBe('Port 39152 is taken by another program (another tor or Tor Browser?). Set SocksPort in the Tor profile to a free port.');
-    expect(error.evidence).toMatchObject({ exit: 'exit code 1' });
-  });
-
-  it('any other exit names tor\'s last warning, not its generic [err]', async () => {
-    const fake = join(dataDir, 'fake-tor-2.sh');
-    writeFileSync(fake, "#!/bin/sh\necho '[warn] Failed to parse/validate config: Unknown option'\necho '[err] Reading config failed--see warnings above.'\nexit 1\n", { mode: 0o700 });
-    const tor = new TorDriver({ dataDir, log: () => undefined, helpers: () => ({ tor: fake, transports: {} }) });
+  it('any other exit names tor\'s last warning, not its generic [err] (real tor refusing an option it does not know)', async () => {
+    // Real tor, handed one option it has never heard of on its command line (what an older tor says about
+    // an option Burrow writes): the warning the person reads is tor's own.
+    const wrapper = join(dataDir, 'tor-with-unknown-option.sh');
+    writeFileSync(wrapper, '#!/bin/sh\nexec /usr/bin/tor "$@" --DisableNetwork 1 --NoSuchOption 1\n', { mode: 0o700 });
+    const tor = new TorDriver({ dataDir, log: () => undefined, helpers: () => ({ tor: wrapper, transports: {} }) });
     const error = await rejection(tor.connect(profile('[tor]\n', 'broken'), session()));
     expect(error.code).toBe('helper_failed');
-    expect(error.message).toBe('Tor stopped unexpectedly (exit code 1): Failed to parse/validate config: Unknown option');
+    expect(error.message).toBe("Tor stopped unexpectedly (exit code 1): Failed to parse/validate config: Unknown option 'NoSuchOption'.  Failing.");
   });
 
   it('cancelling (the user disconnects while bootstrapping) stops tor at once', async () => {
     const tor = driver(60_000);
     const s = session();
     const connecting = tor.connect(profile('[tor]\nSocksPort 39153\n', 'cancel'), s);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await s.torReported;
     expect(await tor.status()).toBe('connecting');
     expect(torsUsing(dataDir)).toHaveLength(1);
     s.controller.abort(new BurrowError('cancelled', 'The user disconnected.'));
@@ -143,8 +132,9 @@ exit 1
 
   it('tor killed during bootstrap is helper_failed, with how it died', async () => {
     const tor = driver(60_000);
-    const connecting = tor.connect(profile('[tor]\nSocksPort 39154\n', 'killed'), session());
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const s = session();
+    const connecting = tor.connect(profile('[tor]\nSocksPort 39154\n', 'killed'), s);
+    await s.torReported;
     const [line] = torsUsing(dataDir);
     process.kill(Number(line?.trim().split(/\s+/)[0]), 'SIGKILL');
     const error = await rejection(connecting);
@@ -156,7 +146,7 @@ exit 1
     const tor = driver(60_000);
     const s = session();
     const connecting = tor.connect(profile(`Bridge ${OBFS4}\nSocksPort 39155\n`, 'argv'), s);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await s.torReported;
     const lines = torsUsing(dataDir);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/tor --defaults-torrc \S+\/torrc-defaults -f \S+\/torrc$/);
@@ -171,5 +161,36 @@ exit 1
 
   it('new identity needs a running tor', async () => {
     await expect(driver().newIdentity()).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
+
+describe.skipIf(!hasTor || !canUseNetns)('TorDriver with real tor in a throwaway namespace with only loopback (needs root)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'burrow-tordrv-ns-'));
+  let ns: Netns | undefined;
+  let blocker: ChildProcess | undefined;
+  afterAll(async () => {
+    blocker?.kill('SIGKILL');
+    await ns?.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a SOCKS port already taken is a conflict that says what to change (real tor, really refused the port)', async () => {
+    // tor opens its listeners only with the network enabled; in a namespace with nothing but loopback it
+    // cannot reach anything, and another program there already holds the port.
+    ns = new Netns();
+    await ns.create();
+    blocker = spawn(IP, ['netns', 'exec', ns.name, process.execPath, '-e', "require('node:net').createServer().listen(39152, '127.0.0.1', () => console.log('listening'))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      blocker?.stdout?.on('data', (chunk: Buffer) => (chunk.toString().includes('listening') ? resolve() : undefined));
+      blocker?.on('exit', (code) => reject(new Error(`the port holder exited (${code})`)));
+    });
+    const wrapper = join(dataDir, 'tor-in-netns.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nexec ${IP} netns exec ${ns.name} /usr/bin/tor "$@"\n`, { mode: 0o700 });
+    const tor = new TorDriver({ dataDir, log: () => undefined, helpers: () => ({ tor: wrapper, transports: {} }) });
+    const error = await rejection(tor.connect(profile('[tor]\nSocksPort 39152\n', 'busy'), session()));
+    expect(error.code).toBe('conflict');
+    expect(error.message).toBe('Port 39152 is taken by another program (another tor or Tor Browser?). Set SocksPort in the Tor profile to a free port.');
+    expect(error.evidence).toMatchObject({ exit: 'exit code 1' });
+    expect(torsUsing(dataDir)).toEqual([]);
   });
 });

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { TOR_PROFILE_OPTION_NAMES, TOR_SYSTEM_PORTS, TorSystemStartRequestSchema, type TorSystemStartRequest } from '../../../../app/contract/index.js';
 import { ALLOWED_OPTIONS } from '../../../../app/networks/tor/profile-options.js';
 import { stateKey } from '../../../../app/networks/tor/system-launcher.js';
+import type { SystemUser } from '../../../../native/netd/helper-process.js';
 import { bridgeTransports, systemTorrc } from '../../../../native/netd/tor-torrc.js';
+import { torUser } from '../../../../native/netd/tor.js';
 import { AUTHORITY, OBFS4, SNOWFLAKE } from './profile-fixtures.js';
 
 const HASH = `16:${'0123456789ABCDEF'.repeat(3)}0123456789`;
@@ -22,7 +24,7 @@ const REQUEST: TorSystemStartRequest = {
 const FACTS = {
   dataDirectory: '/var/lib/burrow-netd/tor/data/lab-0123456789ab',
   controlSocket: '/var/lib/burrow-netd/tor/control/1000/control',
-  user: 'debian-tor',
+  user: 'burrow-tor',
   ...TOR_SYSTEM_PORTS,
   transports: { obfs4: '/usr/bin/obfs4proxy' },
 };
@@ -56,7 +58,8 @@ describe("netd's system torrc", () => {
     expect(text).toContain('DataDirectory /var/lib/burrow-netd/tor/data/lab-0123456789ab\n');
     expect(text).toContain('ControlPort unix:/var/lib/burrow-netd/tor/control/1000/control WorldWritable\n');
     expect(text).toContain(`CookieAuthentication 0\nHashedControlPassword ${HASH}\n`);
-    expect(text).toContain('SocksPort 127.0.0.1:9150\nTransPort 127.0.0.1:9040\nDNSPort 127.0.0.1:9053\nAutomapHostsOnResolve 1\nVirtualAddrNetworkIPv4 10.192.0.0/10\nUser debian-tor\n');
+    // Privileged ports (only root binds them: tor does, before it drops to burrow-tor).
+    expect(text).toContain('SocksPort 127.0.0.1:9150\nTransPort 127.0.0.1:904\nDNSPort 127.0.0.1:905\nAutomapHostsOnResolve 1\nVirtualAddrNetworkIPv4 10.192.0.0/10\nUser burrow-tor\n');
     expect(text).toContain(`DirAuthority ${AUTHORITY}\nTestingTorNetwork 1\nUseBridges 1\nClientTransportPlugin obfs4 exec /usr/bin/obfs4proxy\nBridge ${OBFS4}\n`);
   });
 
@@ -76,5 +79,21 @@ describe('stateKey', () => {
     expect(a).toMatch(/^lab-[0-9a-f]{12}$/);
     expect(stateKey('lab', [AUTHORITY.replace('10.20.4.11', '10.21.4.11')])).not.toBe(a);
     expect(TorSystemStartRequestSchema.shape.stateKey.safeParse(stateKey('x'.repeat(64), [AUTHORITY])).success).toBe(true);
+  });
+});
+
+describe("netd's tor user", () => {
+  const machine = (users: SystemUser[]) => (names: readonly string[]): SystemUser | undefined => users.find((user) => names.includes(user.name));
+  const debianTor: SystemUser = { name: 'debian-tor', uid: 102, gid: 105, group: 'debian-tor' };
+  const nobody: SystemUser = { name: 'nobody', uid: 65534, gid: 65534, group: 'nogroup' };
+  const burrowTor: SystemUser = { name: 'burrow-tor', uid: 997, gid: 997, group: 'burrow-tor' };
+
+  it('is burrow-tor, even where debian-tor exists', () => {
+    expect(torUser(machine([debianTor, nobody, burrowTor]))).toEqual(burrowTor);
+  });
+
+  it('without burrow-tor: refuses, naming the command that creates it; never debian-tor or nobody instead', () => {
+    // Before: debian-tor (then tor, _tor) was taken, the uid the distribution's tor@default runs as.
+    expect(() => torUser(machine([debianTor, nobody]))).toThrow(/burrow-tor.*useradd --system --user-group --home-dir \/var\/lib\/burrow\/tor --no-create-home --shell \/usr\/sbin\/nologin --comment "Burrow system-wide Tor" burrow-tor/);
   });
 });

@@ -12,7 +12,7 @@ const CONFIG: CheckedTorConfig = { version: 1, mode: 'system', useBridges: false
 function fakeNetd(fail: Partial<Record<NetdCommandName, string>> = {}): { netd: NetdClient; calls: [NetdCommandName, unknown][] } {
   const calls: [NetdCommandName, unknown][] = [];
   const answers: Partial<Record<NetdCommandName, unknown>> = {
-    torSystemStart: { pid: 42, controlSocket: '/run/x/control', torUid: 4242, user: 'debian-tor', socksPort: 9150, ...TOR_SYSTEM_PORTS },
+    torSystemStart: { pid: 42, controlSocket: '/run/x/control', torUid: 4242, user: 'burrow-tor', socksPort: 9150, ...TOR_SYSTEM_PORTS },
     torSystemStop: { stopped: true },
     setDns: { set: true },
     restoreDns: { restored: true },
