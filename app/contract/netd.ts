@@ -6,11 +6,13 @@
 // netd validates it with app/firewall's own schema (the one layer exception netd has, see eslint.config.js).
 import { z } from 'zod';
 import { ErrorInfoSchema } from '../domain/index.js';
+import { netdHelperCommands } from './netd-helpers.js';
 import { netdObfsCommands } from './netd-obfs.js';
 import { netdPauseCommands } from './netd-pause.js';
 import { netdRedirectCommands } from './netd-redirect.js';
 import { netdTorCommands } from './netd-tor.js';
 
+export * from './netd-helpers.js';
 export * from './netd-obfs.js';
 export * from './netd-pause.js';
 export * from './netd-redirect.js';
@@ -168,6 +170,7 @@ export const netdCommands = {
   ...netdRedirectCommands,
   ...netdPauseCommands,
   ...netdObfsCommands,
+  ...netdHelperCommands,
 } as const;
 
 export type NetdCommands = typeof netdCommands;

@@ -4,13 +4,14 @@
 import type { NetdCommandName } from '../../app/contract/index.js';
 import { NETD_PROTOCOL_VERSION } from '../../app/contract/index.js';
 import { BurrowError } from '../../app/domain/index.js';
-import type { LogFacts, NetdHandlers } from './dispatch.js';
+import type { Caller, LogFacts, NetdHandlers } from './dispatch.js';
 import { checkExemptUid } from './exempt-uids.js';
 import type { ResolverConfig } from './dns.js';
 import type { Firewall } from './firewall.js';
 import type { LockdownFlag } from './lockdown-flag.js';
 import type { Logger } from './log.js';
 import type { ObfsHelper } from './obfs.js';
+import type { ProxyHelpers } from './proxy-helpers.js';
 import type { SystemRedirect } from './redirect.js';
 import { SystemPauses, type PauseHelper } from './system-pause.js';
 import type { SystemTor } from './tor.js';
@@ -25,6 +26,7 @@ export interface HandlerDeps {
   tor: SystemTor;
   redirect: SystemRedirect;
   obfs: ObfsHelper;
+  helpers: ProxyHelpers;
   startedAt: number;
   lockdownFlag: LockdownFlag;
   /** Refuses a policy exempting a uid that is not Burrow's own (default: exempt-uids.ts against /etc/passwd). */
@@ -57,6 +59,12 @@ export function createHandlers(deps: HandlerDeps): NetdHandlers {
     if (tor.running && tor.pid !== null) return { name: 'tor', pid: tor.pid };
     const redsocks = deps.redirect.status();
     return redsocks.running && redsocks.pid !== null ? { name: 'redsocks', pid: redsocks.pid } : undefined;
+  };
+  /** Who is asking, for commands that act for a uid: the kernel's answer, or a refusal. */
+  const callerUid = async (caller: Caller, what: string): Promise<number> => {
+    const uid = await caller.uid();
+    if (uid === undefined) throw new BurrowError('unauthorized', `netd could not tell which user is asking, so it will not ${what}.`);
+    return uid;
   };
   return {
     ping: () => Promise.resolve({ protocol: NETD_PROTOCOL_VERSION, version: NETD_VERSION, pid: process.pid, uptimeMs: Date.now() - deps.startedAt }),
@@ -119,6 +127,19 @@ export function createHandlers(deps: HandlerDeps): NetdHandlers {
     obfsStart: (request) => exclusive(() => deps.obfs.start(request)),
     obfsStop: () => exclusive(() => deps.obfs.stop()),
     obfsStatus: () => Promise.resolve(deps.obfs.status()),
+    helperPrepare: async ({ helper }, caller) => deps.helpers.prepare(helper, await callerUid(caller, 'make a helper home for it')),
+    helperRun: async ({ helper, args, timeoutMs }, caller) => deps.helpers.run(helper, args, await callerUid(caller, 'run a helper for it'), timeoutMs),
+    helperStart: async ({ helper, args }, caller) => {
+      const uid = await callerUid(caller, 'start a helper for it');
+      return exclusive(() => deps.helpers.start(helper, args, uid));
+    },
+    helperRead: async ({ helper, after }, caller) => deps.helpers.read(helper, after, await callerUid(caller, 'show a helper to it')),
+    helperStop: async ({ helper }, caller) => {
+      const uid = await callerUid(caller, 'stop a helper for it');
+      return exclusive(() => deps.helpers.stop(helper, uid));
+    },
+    helperReadConfig: async ({ clientId }, caller) => deps.helpers.readConfig(clientId, await callerUid(caller, "read a helper's config for it")),
+    helperWriteConfig: async ({ clientId, text }, caller) => deps.helpers.writeConfig(clientId, text, await callerUid(caller, "write a helper's config for it")),
   };
 }
 
@@ -142,6 +163,17 @@ export const logFacts: LogFacts = (method: NetdCommandName, request: unknown): R
     case 'obfsStart':
       // The server's address, never the password or id.
       return { type: String(r.type), server: (r.server as { ip: string }).ip };
+    case 'helperReadConfig':
+    case 'helperWriteConfig':
+      return { helper: String(r.helper), client: String(r.clientId) };
+    case 'helperPrepare':
+    case 'helperRead':
+    case 'helperStop':
+      return { helper: String(r.helper) };
+    case 'helperRun':
+    case 'helperStart':
+      // The subcommand only: the rest are ids and addresses, checked but not worth a log line each time.
+      return { helper: String(r.helper), command: Array.isArray(r.args) ? String(r.args.find((arg) => !String(arg).startsWith('-')) ?? r.args[0]) : '?' };
     case 'setLockdownFlag':
       return { lockdown: String(r.lockdown), allowLan: String(r.allowLan) };
     case 'setDns':

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_NETD_HELPERS_DIR } from '../../app/contract/index.js';
 import { toErrorInfo } from '../../app/domain/index.js';
 import { ResolverConfig } from './dns.js';
 import { runTool } from './exec.js';
@@ -13,6 +14,7 @@ import { createHandlers, logFacts, NETD_VERSION } from './handlers.js';
 import { DEFAULT_LOCKDOWN_FLAG, LockdownFlag } from './lockdown-flag.js';
 import { createLogger, type LogLevel } from './log.js';
 import { ObfsHelper } from './obfs.js';
+import { ProxyHelpers } from './proxy-helpers.js';
 import { startServer } from './server.js';
 import { StateFile } from './state-file.js';
 import { SystemRedirect } from './redirect.js';
@@ -24,12 +26,15 @@ export const DEFAULT_NETD_SOCKET = '/run/burrow/netd.sock';
 export const DEFAULT_DNS_BACKUP_DIR = '/var/lib/burrow/dns';
 
 const USAGE = `Usage: burrow netd [--socket PATH] [--group NAME|GID] [--state-dir DIR] [--resolv-conf PATH] [--dns-backup-dir DIR]
-                   [--userspace-wireguard] [--tor-dir DIR] [--lockdown-flag PATH] [--log-level debug|info|warn|error]
+                   [--userspace-wireguard] [--tor-dir DIR] [--helpers-dir DIR] [--lockdown-flag PATH]
+                   [--log-level debug|info|warn|error]
                    [--recover-only]
 Runs as root. --recover-only undoes what a netd that died left behind (its tunnels, the resolver it replaced)
 and exits: the package's pre-remove script runs it when netd cannot stop cleanly any more. Defaults: --socket ${DEFAULT_NETD_SOCKET}, --state-dir /run/burrow-netd, --resolv-conf /etc/resolv.conf,
 --dns-backup-dir ${DEFAULT_DNS_BACKUP_DIR} (<state-dir>/dns with --state-dir; kept across reboots),
 --tor-dir ${DEFAULT_TOR_DIR} (system-wide tor's kept state; must be reachable by tor's user),
+--helpers-dir ${DEFAULT_NETD_HELPERS_DIR} (the homes of the Nym and dVPN helpers netd runs for a desktop user;
+BURROW_NYM_SOCKS5_CLIENT and BURROW_MYST in netd's environment name those programs, else netd's PATH),
 --lockdown-flag ${DEFAULT_LOCKDOWN_FLAG} (read by burrow-early-boot-blocking.service)
 `;
 
@@ -53,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
       'dns-backup-dir': { type: 'string' },
       'userspace-wireguard': { type: 'boolean' },
       'tor-dir': { type: 'string' },
+      'helpers-dir': { type: 'string' },
       'lockdown-flag': { type: 'string' },
       'log-level': { type: 'string' },
       'recover-only': { type: 'boolean' },
@@ -88,6 +94,11 @@ async function main(argv: string[]): Promise<number> {
   const tor = new SystemTor(values['tor-dir'] ?? DEFAULT_TOR_DIR, logger);
   const redirect = new SystemRedirect(join(state.dir, 'redirect'), logger);
   const obfs = new ObfsHelper(join(state.dir, 'obfs'), runTool, logger);
+  const helpers = new ProxyHelpers({
+    baseDir: values['helpers-dir'] ?? DEFAULT_NETD_HELPERS_DIR,
+    logger,
+    env: { BURROW_NYM_SOCKS5_CLIENT: process.env.BURROW_NYM_SOCKS5_CLIENT, BURROW_MYST: process.env.BURROW_MYST },
+  });
   const firewall = new Firewall({ run: runTool, logger });
   // Notices a flushed or changed table within a second and puts it back (issue 12 item 3).
   const stopWatch = firewall.watch();
@@ -95,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
     tor,
     redirect,
     obfs,
+    helpers,
     firewall,
     tunnels,
     dns,
@@ -120,6 +132,7 @@ async function main(argv: string[]): Promise<number> {
       void (async () => {
         stopWatch();
         await server.close();
+        await helpers.stopAll().catch((error: unknown) => logger.log('error', 'helper teardown failed', { reason: toErrorInfo(error).message }));
         await obfs.stop().catch((error: unknown) => logger.log('error', 'transport helper teardown failed', { reason: toErrorInfo(error).message }));
         await redirect.stop().catch((error: unknown) => logger.log('error', 'redirect teardown failed', { reason: toErrorInfo(error).message }));
         await tor.stop().catch((error: unknown) => logger.log('error', 'tor teardown failed', { reason: toErrorInfo(error).message }));

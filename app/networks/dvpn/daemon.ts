@@ -4,13 +4,14 @@
 // mysteriumnetwork/node 1.38.3) and binds port 4449 on the LAN address too: Burrow turns it off.
 import { dirname } from 'node:path';
 import { BurrowError } from '../../domain/errors.js';
-import { HelperProcess, describeExit, helperEnv } from '../helper/process.js';
+import { describeExit, helperEnv } from '../helper/process.js';
+import type { HelperLauncher, SupervisedHelper } from '../helper/launcher.js';
 import type { HelperUser } from '../helper/user.js';
 import { DEFAULT_TEQUILAPI_USER, type DvpnProfileConfig, type DvpnSecrets } from './config.js';
 import { Tequilapi, TequilapiError } from './tequilapi.js';
 
 export interface MystDaemon {
-  proc: HelperProcess;
+  proc: SupervisedHelper;
   api: Tequilapi;
   port: number;
 }
@@ -22,13 +23,15 @@ export function mystArgv(tequilapiPort: number): string[] {
 export async function startDaemon(o: {
   binary: string;
   user: HelperUser;
+  /** Who starts it: the host itself, or netd (as burrow-dvpn, for a host that is not root). */
+  launcher: HelperLauncher;
   config: DvpnProfileConfig;
   secrets: DvpnSecrets;
   signal: AbortSignal;
   timeoutMs: number;
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }): Promise<MystDaemon> {
-  const proc = HelperProcess.start(o.binary, mystArgv(o.config.tequilapiPort), { user: o.user, env: helperEnv(o.user, dirname(o.binary)) });
+  const proc = await o.launcher.start(o.binary, mystArgv(o.config.tequilapiPort), { env: helperEnv(o.user, dirname(o.binary)) });
   proc.onLine((line) => o.log('debug', `myst: ${line.slice(0, 300)}`));
   const api = new Tequilapi(`http://127.0.0.1:${o.config.tequilapiPort}`);
   try {

@@ -1,4 +1,5 @@
-// The dVPN driver for Mysterium: runs the real `myst` daemon in consumer proxy mode as the helper user
+// The dVPN driver for Mysterium: runs the real `myst` daemon in consumer proxy mode as the helper user (for
+// system-wide mode on a host that is not root, netd starts it as burrow-dvpn: helper/netd-launcher.ts)
 // (found on PATH or named by BURROW_MYST), logs in to TequilAPI, creates or unlocks the identity, refuses
 // honestly when it is not registered, picks a node (the profile's, else the best quality within the price
 // limits), connects with `PUT /connection` (blocking; `kill_switch: true` turns myst's own kill switch off
@@ -8,6 +9,7 @@ import { BurrowError, type ConnectionDetails, type Settings } from '../../domain
 import type { DriverAvailability, DriverSession, NetworkDriver, StoredProfile, TunnelStats } from '../../supervisor/driver.js';
 import { describeExit } from '../helper/process.js';
 import type { HelperUser } from '../helper/user.js';
+import { localLauncher, type HelperLauncher } from '../helper/launcher.js';
 import { probeExitIp } from '../helper/http-get.js';
 import { watchRedirect, type SystemRedirect } from '../helper/system-redirect.js';
 import { dvpnConfigFromRecord, dvpnSecrets, type DvpnProfileConfig, type DvpnSecrets } from './config.js';
@@ -24,6 +26,8 @@ export interface DvpnDriverOptions {
   settings?: () => Settings;
   findMyst: () => string | undefined;
   helperUser: () => HelperUser;
+  /** netd starting myst as burrow-dvpn, for system-wide mode when the host's helper user is not dedicated. */
+  systemLauncher?: HelperLauncher | undefined;
   systemRedirect?: SystemRedirect | undefined;
   startupTimeoutMs?: number;
   /** How long myst may stay Reconnecting before Burrow calls the tunnel lost. */
@@ -56,8 +60,17 @@ export class DvpnDriver implements NetworkDriver {
   private active: Active | undefined;
   private starting: { profileId: string; user: HelperUser } | undefined;
   private questions: Promise<void> = Promise.resolve();
+  private readonly local: HelperLauncher;
 
-  constructor(private readonly options: DvpnDriverOptions) {}
+  constructor(private readonly options: DvpnDriverOptions) {
+    this.local = localLauncher(options.helperUser);
+  }
+
+  /** The host's own launcher, or netd's for system-wide mode where the host's helper user is not dedicated. */
+  private launcherFor(mode: DvpnProfileConfig['mode']): HelperLauncher {
+    const system = this.options.systemLauncher;
+    return mode === 'system' && system !== undefined && !this.local.user().dedicated ? system : this.local;
+  }
 
   availability(): Promise<DriverAvailability> {
     return Promise.resolve(this.options.findMyst() === undefined ? { available: false, reason: `myst (the Mysterium node) is not installed on this machine. ${INSTALL_HINT}` } : { available: true });
@@ -72,22 +85,24 @@ export class DvpnDriver implements NetworkDriver {
     }
   }
 
-  private check(profile: StoredProfile): { config: DvpnProfileConfig; secrets: DvpnSecrets; binary: string; user: HelperUser } {
+  private check(profile: StoredProfile): { config: DvpnProfileConfig; secrets: DvpnSecrets; binary: string; user: HelperUser; launcher: HelperLauncher } {
     const config = dvpnConfigFromRecord(profile.config);
     const binary = this.options.findMyst();
     if (binary === undefined) throw new BurrowError('network_unavailable', `myst (the Mysterium node) is not installed on this machine. ${INSTALL_HINT}`);
-    const user = this.options.helperUser();
+    const launcher = this.launcherFor(config.mode);
+    const user = launcher.user();
     if (config.mode === 'system') {
       if (this.options.systemRedirect === undefined) throw new BurrowError('netd_unavailable', 'System-wide Mysterium needs netd, Burrow\'s privileged helper, and this host runs without it. Use "Mode = proxy".');
-      if (!user.dedicated) throw new BurrowError('not_implemented', 'System-wide Mysterium needs myst under a user of its own, so the kill switch can tell its packets from your programs\'. That needs a host running as a service (root), which runs it as burrow-dvpn. Use "Mode = proxy" for now.');
+      if (!user.dedicated) throw new BurrowError('not_implemented', 'System-wide Mysterium needs myst under a user of its own, so the kill switch can tell its packets from your programs\'. That needs netd, which runs it as burrow-dvpn, or a host running as root. Use "Mode = proxy" until then.');
     }
-    return { config, secrets: dvpnSecrets(profile.secrets), binary, user };
+    return { config, secrets: dvpnSecrets(profile.secrets), binary, user, launcher };
   }
 
   /** myst's uid, for the firewall source (system-wide mode lets only a dedicated uid out). */
   allowance(_profileId: string): { uid: number; dedicated: boolean } | undefined {
     try {
-      const user = this.options.helperUser();
+      // Asked only for system-wide profiles (proxy mode's policy is open): the uid that mode runs under.
+      const user = this.launcherFor('system').user();
       return { uid: user.uid, dedicated: user.dedicated };
     } catch {
       return undefined;
@@ -102,9 +117,9 @@ export class DvpnDriver implements NetworkDriver {
     const run = async (): Promise<T> => {
       // A connect of this profile holds its TequilAPI port with a myst Burrow cannot ask yet.
       if (this.starting?.profileId === profile.id) throw new BurrowError('conflict', 'Burrow is connecting with this profile right now; ask again once it is connected.');
-      const { config, secrets, binary, user } = this.check(profile);
+      const { config, secrets, binary, launcher } = this.check(profile);
       const own = this.active?.profileId === profile.id ? this.active.daemon : undefined;
-      const daemon = own ?? (await startDaemon({ binary, user, config, secrets, signal: new AbortController().signal, timeoutMs: this.options.startupTimeoutMs ?? 60_000, log: this.options.log }));
+      const daemon = own ?? (await startDaemon({ binary, user: await launcher.prepare(), launcher, config, secrets, signal: new AbortController().signal, timeoutMs: this.options.startupTimeoutMs ?? 60_000, log: this.options.log }));
       try {
         return await ask(daemon, config, secrets);
       } finally {
@@ -157,13 +172,13 @@ export class DvpnDriver implements NetworkDriver {
     await this.disconnect();
     // A question's myst (node list, registration) holds the profile's TequilAPI port until it is done.
     await this.questions;
-    const { config, secrets, binary, user } = this.check(profile);
+    const { config, secrets, binary, user, launcher } = this.check(profile);
     this.starting = { profileId: profile.id, user };
     let daemon: MystDaemon | undefined;
     let identity = '';
     try {
       session.progress({ phase: 'Starting the Mysterium node' });
-      daemon = await startDaemon({ binary, user, config, secrets, signal: session.signal, timeoutMs: this.options.startupTimeoutMs ?? 60_000, log: this.options.log });
+      daemon = await startDaemon({ binary, user: await launcher.prepare(), launcher, config, secrets, signal: session.signal, timeoutMs: this.options.startupTimeoutMs ?? 60_000, log: this.options.log });
       session.progress({ phase: 'Unlocking your Mysterium identity' });
       const facts = await readIdentity(daemon, config, secrets).catch((error: unknown) => Promise.reject(connectError(error, 'the current identity')));
       identity = facts.id;

@@ -5,7 +5,7 @@ import { BurrowError } from '../../domain/errors.js';
 import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
 import type { NetworkDriver, ProfileParser, StoredProfile } from '../../supervisor/driver.js';
 import { helperBinary } from '../helper/executables.js';
-import { lazyHelperUser, systemRedirectOf, type ProxyNetworkDeps } from '../helper/proxy-network.js';
+import { lazyHelperUser, systemLauncherOf, systemRedirectOf, type ProxyNetworkDeps } from '../helper/proxy-network.js';
 import { dvpnConfigFromRecord } from './config.js';
 import { withLocalResolver } from './local-resolver.js';
 import { DvpnDriver } from './driver.js';
@@ -40,6 +40,7 @@ export function createDvpnNetwork(deps: ProxyNetworkDeps): DvpnNetwork {
           ...(deps.settings === undefined ? {} : { settings: deps.settings }),
           findMyst: () => helperBinary('myst', 'BURROW_MYST', env),
           helperUser: lazyHelperUser('myst', deps.dataDir),
+          systemLauncher: systemLauncherOf(deps, 'myst'),
           systemRedirect: withLocalResolver(systemRedirectOf(deps), deps.netd),
         });
   const { settings, findProfile } = deps;

@@ -4,6 +4,8 @@
 import type { Settings } from '../../domain/settings.js';
 import type { NetdClient } from '../../netd/client.js';
 import type { StoredProfile } from '../../supervisor/driver.js';
+import type { HelperLauncher } from './launcher.js';
+import { netdLauncher } from './netd-launcher.js';
 import { netdRedirect, type SystemRedirect } from './system-redirect.js';
 import { resolveHelperUser, type HelperUser } from './user.js';
 
@@ -20,6 +22,10 @@ export interface ProxyNetworkDeps {
   netd?: NetdClient | undefined;
   /** Tests replace netd's redirect. */
   systemRedirect?: SystemRedirect | undefined;
+  /** Tests replace netd's helper launcher. */
+  systemLauncher?: HelperLauncher | undefined;
+  /** The host's uid (default: the process's): root runs the helpers itself, anyone else asks netd. */
+  uid?: number;
   /** Defaults to process.env (BURROW_NYM_SOCKS5_CLIENT, BURROW_MYST). */
   env?: Record<string, string | undefined>;
 }
@@ -28,6 +34,16 @@ export interface ProxyNetworkDeps {
 export function lazyHelperUser(kind: 'nym' | 'myst', dataDir: string): () => HelperUser {
   let user: HelperUser | undefined;
   return () => (user ??= resolveHelperUser(kind, { dataDir }));
+}
+
+/**
+ * netd's launcher for system-wide mode, for a host that is not root (a root host starts the helper under
+ * Burrow's user itself); undefined without netd.
+ */
+export function systemLauncherOf(deps: ProxyNetworkDeps, kind: 'nym' | 'myst'): HelperLauncher | undefined {
+  if (deps.systemLauncher !== undefined) return deps.systemLauncher;
+  if (deps.netd === undefined || (deps.uid ?? process.getuid?.() ?? 0) === 0) return undefined;
+  return netdLauncher(deps.netd, kind);
 }
 
 export function systemRedirectOf(deps: ProxyNetworkDeps): SystemRedirect | undefined {

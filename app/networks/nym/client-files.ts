@@ -112,10 +112,15 @@ export function durationToml(ms: number): string {
   return `{ secs = ${secs}, nanos = ${nanos} }`;
 }
 
+/** The client's config.toml text with the profile's mixing delay in it. */
+export function withMixing(text: string, config: Pick<NymProfileConfig, 'averagePacketDelayMs'>): string {
+  return setTomlValue(text, 'core.debug.traffic', 'average_packet_delay', durationToml(config.averagePacketDelayMs));
+}
+
 /** Puts the profile's mixing delay into the client's config.toml (its mode and owner stay). */
 export function applyMixing(configFile: string, config: Pick<NymProfileConfig, 'averagePacketDelayMs'>): void {
   const before = readFileSync(configFile, 'utf8');
-  const after = setTomlValue(before, 'core.debug.traffic', 'average_packet_delay', durationToml(config.averagePacketDelayMs));
+  const after = withMixing(before, config);
   if (after !== before) writeFileSync(configFile, after, { mode: statSync(configFile).mode & 0o777 });
 }
 

@@ -1,5 +1,6 @@
 // The Nym driver: runs the real nym-socks5-client (found on PATH or named by BURROW_NYM_SOCKS5_CLIENT) as
-// the helper user, never root. First use: `init --id ID --provider P [--gateway G] -o json` (a second init
+// the helper user, never root (a host that is not root has netd start it as burrow-nym for system-wide
+// mode: helper/netd-launcher.ts). First use: `init --id ID --provider P [--gateway G] -o json` (a second init
 // is refused by the client: Burrow keeps its own record and handles the refusal); then `run --id ID --port P
 // --host 127.0.0.1 --no-banner`. Connected = the readiness lines plus a SOCKS5 handshake (readiness.ts).
 // Stopped with SIGINT. Streams the exit refuses are counted: enough of them and the details say the exit is
@@ -12,9 +13,10 @@ import { BurrowError, type ConnectionDetails, type Settings } from '../../domain
 import type { DriverAvailability, DriverSession, NetworkDriver, StoredProfile, TunnelStats } from '../../supervisor/driver.js';
 import { initArgv, runArgv } from './client-argv.js';
 import { checkClientVersion } from './client-version.js';
-import { ClientRecords, applyMixing, classifyLine, clientIdFor, clientPaths, listenerEndpoint, parseInitOutput, saysAlreadyInitialised, type InitResults } from './client-files.js';
+import { ClientRecords, applyMixing, withMixing, classifyLine, clientIdFor, clientPaths, listenerEndpoint, parseInitOutput, saysAlreadyInitialised, type InitResults } from './client-files.js';
 import { mixingCost, nymConfigFromRecord, type NymProfileConfig } from './config.js';
-import { HelperProcess, describeExit, helperEnv, runHelper } from '../helper/process.js';
+import { describeExit, helperEnv } from '../helper/process.js';
+import { localLauncher, type HelperLauncher, type SupervisedHelper } from '../helper/launcher.js';
 import type { HelperUser } from '../helper/user.js';
 import { waitUntilReady } from './readiness.js';
 import { probeExitIp } from '../helper/http-get.js';
@@ -28,6 +30,11 @@ export interface NymDriverOptions {
   /** The nym-socks5-client binary, or undefined when this machine has none. */
   findClient: () => string | undefined;
   helperUser: () => HelperUser;
+  /**
+   * netd starting the client as burrow-nym, for system-wide mode when the host's own helper user is not
+   * dedicated (a host that is not root). Absent: such a host refuses system-wide profiles.
+   */
+  systemLauncher?: HelperLauncher | undefined;
   /** System-wide mode (netd's redsocks + DNS stub); without it such profiles are refused. */
   systemRedirect?: SystemRedirect | undefined;
   startupTimeoutMs?: number;
@@ -44,7 +51,7 @@ export interface NymAllowance {
 
 interface Active {
   profileId: string;
-  proc: HelperProcess;
+  proc: SupervisedHelper;
   user: HelperUser;
   config: NymProfileConfig;
   init: InitResults;
@@ -76,8 +83,10 @@ export class NymDriver implements NetworkDriver {
   private starting: { profileId: string; user: HelperUser } | undefined;
   private readonly records: ClientRecords;
   private checkedBinary: string | undefined;
+  private readonly local: HelperLauncher;
 
   constructor(private readonly options: NymDriverOptions) {
+    this.local = localLauncher(options.helperUser);
     const dir = join(options.dataDir, 'nym', 'clients');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.records = new ClientRecords(dir);
@@ -96,20 +105,27 @@ export class NymDriver implements NetworkDriver {
     }
   }
 
-  private check(profile: StoredProfile): { config: NymProfileConfig; binary: string; user: HelperUser } {
+  /** The host's own launcher, or netd's for system-wide mode where the host's helper user is not dedicated. */
+  private launcherFor(mode: NymProfileConfig['mode']): HelperLauncher {
+    const system = this.options.systemLauncher;
+    return mode === 'system' && system !== undefined && !this.local.user().dedicated ? system : this.local;
+  }
+
+  private check(profile: StoredProfile): { config: NymProfileConfig; binary: string; user: HelperUser; launcher: HelperLauncher } {
     const config = nymConfigFromRecord(profile.config);
     const binary = this.options.findClient();
     if (binary === undefined) throw new BurrowError('network_unavailable', `nym-socks5-client is not installed on this machine. ${INSTALL_HINT}`);
-    const user = this.options.helperUser();
+    const launcher = this.launcherFor(config.mode);
+    const user = launcher.user();
     if (config.mode === 'system') {
       if (this.options.systemRedirect === undefined) {
         throw new BurrowError('netd_unavailable', 'System-wide Nym needs netd, Burrow\'s privileged helper, and this host runs without it. Start the host with netd, or use "Mode = proxy".');
       }
       if (!user.dedicated) {
-        throw new BurrowError('not_implemented', 'System-wide Nym needs the Nym client under a user of its own, so the kill switch can tell its packets from your programs\'. That needs a host running as a service (root), which runs it as burrow-nym. Use "Mode = proxy" for now.');
+        throw new BurrowError('not_implemented', 'System-wide Nym needs the Nym client under a user of its own, so the kill switch can tell its packets from your programs\'. That needs netd, which runs it as burrow-nym, or a host running as root. Use "Mode = proxy" until then.');
       }
     }
-    return { config, binary, user };
+    return { config, binary, user, launcher };
   }
 
   /**
@@ -119,7 +135,8 @@ export class NymDriver implements NetworkDriver {
   allowance(profileId: string): NymAllowance | undefined {
     if (this.active?.profileId === profileId) return this.active.allowance;
     try {
-      const user = this.options.helperUser();
+      // Asked only for system-wide profiles (proxy mode's policy is open): the uid that mode runs under.
+      const user = this.launcherFor('system').user();
       return { uid: user.uid, dedicated: user.dedicated, nymApis: [] };
     } catch {
       return undefined;
@@ -128,18 +145,20 @@ export class NymDriver implements NetworkDriver {
 
   async connect(profile: StoredProfile, session: DriverSession): Promise<ConnectionDetails> {
     await this.disconnect();
-    const { config, binary, user } = this.check(profile);
-    this.starting = { profileId: profile.id, user };
-    const env = helperEnv(user, dirname(binary), { RUST_LOG: 'info' });
+    const checked = this.check(profile);
+    const { config, binary, launcher } = checked;
+    this.starting = { profileId: profile.id, user: checked.user };
     try {
       session.progress({ phase: 'Preparing the Nym client' });
-      await this.checkVersion(binary, user, env, session.signal);
+      const user = await launcher.prepare();
+      const env = helperEnv(user, dirname(binary), { RUST_LOG: 'info' });
+      await this.checkVersion(binary, launcher, env, session.signal);
       const id = clientIdFor(profile.id, config, this.records.generation(profile.id));
-      const init = await this.ensureInitialised({ binary, env, user, id, config, signal: session.signal });
-      applyMixing(clientPaths(user.home, id).config, config);
+      const init = await this.ensureInitialised({ binary, env, user, launcher, id, config, signal: session.signal });
+      await this.setMixing(launcher, user, id, config);
       session.progress({ phase: 'Connecting to the Nym gateway' });
       const argv = runArgv(id, config);
-      const proc = HelperProcess.start(binary, argv, { user, env });
+      const proc = await launcher.start(binary, argv, { env });
       proc.onLine((line) => this.options.log('debug', `nym-socks5-client: ${line.slice(0, 300)}`));
       try {
         await waitUntilReady(proc, { port: config.socksPort, timeoutMs: this.options.startupTimeoutMs ?? 60_000, signal: session.signal });
@@ -198,11 +217,25 @@ export class NymDriver implements NetworkDriver {
   }
 
   /** `--version` once per binary: a client outside the supported range is refused before it runs. */
-  private async checkVersion(binary: string, user: HelperUser, env: Record<string, string>, signal: AbortSignal): Promise<void> {
-    if (this.checkedBinary === binary) return;
-    const result = await runHelper(binary, ['--version'], { user, env, timeoutMs: 10_000, signal });
+  private async checkVersion(binary: string, launcher: HelperLauncher, env: Record<string, string>, signal: AbortSignal): Promise<void> {
+    // netd runs the program it finds itself, which may not be the host's.
+    const key = launcher === this.local ? binary : `netd:${binary}`;
+    if (this.checkedBinary === key) return;
+    const result = await launcher.run(binary, ['--version'], { env, timeoutMs: 10_000, signal });
     checkClientVersion(result.stdout);
-    this.checkedBinary = binary;
+    this.checkedBinary = key;
+  }
+
+  /** The profile's mixing delay into the client's config (through netd where the client's file is not the host's). */
+  private async setMixing(launcher: HelperLauncher, user: HelperUser, id: string, config: NymProfileConfig): Promise<void> {
+    const file = launcher.clientConfig;
+    if (file === undefined) {
+      applyMixing(clientPaths(user.home, id).config, config);
+      return;
+    }
+    const before = await file.read(id);
+    const after = withMixing(before, config);
+    if (after !== before) await file.write(id, after);
   }
 
   /**
@@ -210,7 +243,7 @@ export class NymDriver implements NetworkDriver {
    * retrying the same client fails for ever: retire it, and the next attempt initialises a new client, which
    * picks another gateway. A profile that names its gateway keeps it (the person chose it): then say so.
    */
-  private gatewayGone(profileId: string, config: NymProfileConfig, init: InitResults, proc: HelperProcess): BurrowError | undefined {
+  private gatewayGone(profileId: string, config: NymProfileConfig, init: InitResults, proc: SupervisedHelper): BurrowError | undefined {
     const event = proc.all().map(classifyLine).find((candidate) => candidate?.kind === 'gateway-lost');
     if (event?.kind !== 'gateway-lost') return undefined;
     const said = event.text;
@@ -223,7 +256,7 @@ export class NymDriver implements NetworkDriver {
     return new BurrowError('host_unreachable', `The Nym gateway ${short(init.gateway_id)} cannot be reached (${said}). Burrow registers a new client with another gateway on the next attempt.`, evidence);
   }
 
-  private async ensureInitialised(o: { binary: string; env: Record<string, string>; user: HelperUser; id: string; config: NymProfileConfig; signal: AbortSignal }): Promise<InitResults> {
+  private async ensureInitialised(o: { binary: string; env: Record<string, string>; user: HelperUser; launcher: HelperLauncher; id: string; config: NymProfileConfig; signal: AbortSignal }): Promise<InitResults> {
     const paths = clientPaths(o.user.home, o.id);
     const known = this.records.read(o.id);
     if (existsSync(paths.config) && known !== undefined) return known;
@@ -234,7 +267,7 @@ export class NymDriver implements NetworkDriver {
       this.options.log('warn', `Nym client ${o.id} had no record of its gateway; its old directory is kept at ${aside} and a new client is initialised.`);
     }
     const argv = initArgv(o.id, o.config);
-    const result = await runHelper(o.binary, argv, { user: o.user, env: o.env, timeoutMs: 120_000, signal: o.signal });
+    const result = await o.launcher.run(o.binary, argv, { env: o.env, timeoutMs: 120_000, signal: o.signal });
     const parsed = parseInitOutput(result.stdout);
     if (result.exit.code === 0 && parsed !== undefined) {
       this.records.write(parsed);

@@ -4,7 +4,7 @@
 import type { TunnelPolicySource } from '../../netd/firewall-enforcer.js';
 import type { ProfileParser } from '../../supervisor/driver.js';
 import { helperBinary } from '../helper/executables.js';
-import { lazyHelperUser, systemRedirectOf, type ProxyNetworkDeps } from '../helper/proxy-network.js';
+import { lazyHelperUser, systemLauncherOf, systemRedirectOf, type ProxyNetworkDeps } from '../helper/proxy-network.js';
 import { NymDriver } from './driver.js';
 import { nymPolicySource } from './firewall-source.js';
 import { detectNymProfile, parseNymProfile } from './profile.js';
@@ -35,6 +35,7 @@ export function createNymNetwork(deps: ProxyNetworkDeps): NymNetwork {
           ...(deps.settings === undefined ? {} : { settings: deps.settings }),
           findClient: () => helperBinary('nym-socks5-client', 'BURROW_NYM_SOCKS5_CLIENT', env),
           helperUser: lazyHelperUser('nym', deps.dataDir),
+          systemLauncher: systemLauncherOf(deps, 'nym'),
           systemRedirect: systemRedirectOf(deps),
         });
   const { settings, findProfile } = deps;

@@ -3,7 +3,8 @@
 // printed, no bind failure was, and a SOCKS5 handshake on the port succeeds.
 import { BurrowError } from '../../domain/errors.js';
 import { classifyLine } from './client-files.js';
-import { describeExit, type HelperProcess } from '../helper/process.js';
+import { describeExit } from '../helper/process.js';
+import type { SupervisedHelper } from '../helper/launcher.js';
 import { socks5Handshake } from '../helper/socks5.js';
 
 export interface ReadinessOptions {
@@ -18,7 +19,7 @@ const HANDSHAKE_TRIES = 10;
 /** A bind failure can be logged just after the startup lines: wait this long before trusting a handshake. */
 const BIND_GRACE_MS = 250;
 
-export function waitUntilReady(proc: HelperProcess, options: ReadinessOptions): Promise<void> {
+export function waitUntilReady(proc: SupervisedHelper, options: ReadinessOptions): Promise<void> {
   const handshake = options.handshake ?? ((port: number) => socks5Handshake('127.0.0.1', port, 1500));
   return new Promise((resolve, reject) => {
     let started = false;

@@ -104,8 +104,9 @@ async function init(flags: Flags): Promise<void> {
   }
   const gateway = typeof flags.gateway === 'string' ? network.gateways.find((g) => g.id === flags.gateway) : network.gateways[Math.floor(Math.random() * network.gateways.length)];
   if (gateway === undefined) fail(`gateway with identity ${String(flags.gateway)} doesn't exist`);
-  mkdirSync(p.data, { recursive: true, mode: 0o700 });
-  mkdirSync(join(p.root, 'config'), { recursive: true, mode: 0o700 });
+  // fs::create_dir_all (clients/socks5/src/commands/init.rs, nym-binaries-v2026.9-venaco): the umask's mode.
+  mkdirSync(p.data, { recursive: true });
+  mkdirSync(join(p.root, 'config'), { recursive: true });
   const identity = base58Key();
   const encryption = base58Key();
   for (const [file, label] of [['private_identity.pem', 'ED25519 PRIVATE KEY'], ['public_identity.pem', 'ED25519 PUBLIC KEY'], ['private_encryption.pem', 'X25519 PRIVATE KEY'], ['public_encryption.pem', 'X25519 PUBLIC KEY'], ['ack_key.pem', 'AES-128-CTR KEY']] as const) {

@@ -26,7 +26,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function world(state: { version?: string; dead?: string[] }): { driver: NymDriver; read: () => { inits: number; runs: { id: string; delayMs?: number; gateway: string }[] } } {
+function world(state: { version?: string; dead?: string[] }): { driver: NymDriver; read: () => { inits: number; runs: { id: string; delayMs?: number; gateway: string; uid: number }[] } } {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-nym-conf-'));
   const stateFile = join(dir, 'state.json');
   writeFileSync(stateFile, JSON.stringify({ version: state.version ?? '1.1.76', gateways: [GW1, GW2], dead: state.dead ?? [], inits: 0, runs: [] }));

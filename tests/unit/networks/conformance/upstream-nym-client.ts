@@ -2,7 +2,7 @@
 // clap surface of tests/lab/standins/nym-cli.ts, the init summary, config.toml and log lines of
 // nym-fixtures.ts), for the driver-level conformance test. No mixnet: `run` only greets SOCKS5 clients.
 // Its state file (argv[2]) says which gateways exist, which are dead, and records what the client read.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ interface State {
   gateways: string[];
   dead: string[];
   inits: number;
-  runs: { id: string; delayMs: number | undefined; gateway: string }[];
+  runs: { id: string; delayMs: number | undefined; gateway: string; uid: number }[];
 }
 
 const [stateFile = '', ...argv] = process.argv.slice(2);
@@ -48,7 +48,9 @@ if (cli.command === 'init') {
   save();
   mkdirSync(join(root, 'data'), { recursive: true });
   mkdirSync(join(root, 'config'), { recursive: true });
-  writeFileSync(configFile, CONFIG_TOML.replace(/burrow-p1-0a1b2c3d/g, id));
+  // 0600 whatever the umask, as upstream's save_formatted_config_to_file sets it (common/config/src/lib.rs).
+  writeFileSync(configFile, CONFIG_TOML.replace(/burrow-p1-0a1b2c3d/g, id), { mode: 0o600 });
+  chmodSync(configFile, 0o600);
   writeFileSync(join(root, 'data', 'gateway'), gateway);
   const summary = JSON.parse(INIT_JSON) as Record<string, unknown>;
   process.stdout.write(`${JSON.stringify({ ...summary, id, gateway_id: gateway, gateway_listener: `ws://127.0.0.1:9/${gateway.slice(0, 4)}` })}\n`);
@@ -63,7 +65,7 @@ if (!reading.ok) {
   process.exit(1);
 }
 const gateway = readFileSync(join(root, 'data', 'gateway'), 'utf8');
-state.runs.push({ id, delayMs: reading.fromDefault ? undefined : reading.delayMs, gateway });
+state.runs.push({ id, delayMs: reading.fromDefault ? undefined : reading.delayMs, gateway, uid: process.getuid?.() ?? -1 });
 save();
 if (state.dead.includes(gateway)) {
   process.stderr.write(`${RUN_LINES.gatewayUnreachable}\n`);
