@@ -6,11 +6,10 @@
 // itself builds (app/networks/nym/client-argv.ts, app/networks/dvpn/daemon.ts), so no request can make netd
 // run another program, another subcommand or a flag that reads or writes a file of its choosing.
 //
-// The helper's home is the caller's to look into (its group is the caller's, setgid, and the helper runs with
-// umask 007). nym-socks5-client makes its config.toml 0600 all the same (common/config/src/lib.rs,
-// save_formatted_config_to_file, nym-binaries-v2026.9-venaco), so the Nym driver reads and rewrites that
-// one file through netd (helperReadConfig, helperWriteConfig), which does it as the helper's user: a link
-// planted in the home can lead only where that user could go anyway.
+// The helper's home is the helper's alone (0700). The one file the host changes there, the Nym client's
+// config.toml (for the mixing delay; the client makes it 0600: common/config/src/lib.rs,
+// save_formatted_config_to_file, nym-binaries-v2026.9-venaco), it reads and rewrites through netd
+// (helperReadConfig, helperWriteConfig), which does it as the helper's user.
 import { z } from 'zod';
 import { BURROW_USERS, type BurrowUserName } from './system-wide.js';
 
@@ -129,7 +128,7 @@ export const HelperPrepareResultSchema = z.object({
   user: z.string(),
   uid: z.number().int(),
   gid: z.number().int(),
-  /** The helper's HOME: owned by its uid, group the caller's (setgid), 02770. */
+  /** The helper's HOME: its own, 0700 (the host never opens anything in it). */
   home: z.string(),
 });
 export type HelperPrepareResult = z.infer<typeof HelperPrepareResultSchema>;

@@ -8,12 +8,12 @@
 // live there; so does myst's identity):
 //   <base>/                 root 0755
 //   <base>/<helper>/        root 0755
-//   <base>/<helper>/<uid>/  the helper's user, group the caller's primary group, 02770: the caller's host
-//                           reads and edits the client's files (its config.toml); the helper runs with
-//                           umask 007, and setgid gives what it creates the caller's group
+//   <base>/<helper>/<uid>/  the helper's user and group, 0700; the helper runs with umask 077
+// The host never opens anything in there: the one file it changes (the Nym client's config.toml, for the
+// mixing delay) it reads and writes through netd, which does it as the helper's user. (A home shared with
+// the caller's group would need setgid, which burrow-netd.service's RestrictSUIDSGID= refuses.)
 // Made by owned-dir.ts (mode first, owner last, on a descriptor); root never removes anything inside.
 // One run per helper at a time; only its caller (or root) may read or stop it.
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { BurrowError } from '../../app/domain/index.js';
@@ -31,8 +31,8 @@ import { findProgram, findSystemUser, HelperProcess, type SystemUser } from './h
 import type { Logger } from './log.js';
 import { ownedDir, rootDirs } from './owned-dir.js';
 
-const HOME_MODE = 0o2770;
-const HELPER_UMASK = 0o007;
+const HOME_MODE = 0o700;
+const HELPER_UMASK = 0o077;
 /** A line as long as init's JSON summary may be (one line, the 96-number address in it). */
 const LINE_MAX = 8192;
 /** What one answer may carry of a helper's output: netd's answers are limited to 64 KiB. */
@@ -46,25 +46,12 @@ export interface ProxyHelpersOptions {
   /** netd's own environment: BURROW_NYM_SOCKS5_CLIENT and BURROW_MYST may name the programs. */
   env?: Record<string, string | undefined>;
   findUser?: (names: readonly string[]) => SystemUser | undefined;
-  /** The primary gid of a caller's uid (default: getent passwd). */
-  primaryGid?: (uid: number) => number | undefined;
   run?: Runner;
 }
 
 interface Running {
   proc: HelperProcess;
   callerUid: number;
-}
-
-/** The caller's primary group from the passwd database (files, LDAP), or undefined. */
-export function primaryGidOf(uid: number): number | undefined {
-  try {
-    const fields = execFileSync('getent', ['passwd', String(uid)], { encoding: 'utf8', timeout: 3000, env: { PATH: '/usr/bin:/bin' } }).trim().split(':');
-    const gid = Number(fields[3]);
-    return Number.isInteger(gid) && gid >= 0 ? gid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export class ProxyHelpers {
@@ -75,12 +62,10 @@ export class ProxyHelpers {
   /** The helper's user and the caller's home for it (made if missing). */
   prepare(helper: NetdHelperName, callerUid: number): HelperPrepareResult {
     const user = this.user(helper);
-    const gid = callerUid === 0 ? 0 : (this.options.primaryGid ?? primaryGidOf)(callerUid);
-    if (gid === undefined) throw new BurrowError('unauthorized', `netd found no user with uid ${callerUid}, so it will not make a home for its ${NETD_HELPERS[helper].program}.`);
     const parent = join(this.options.baseDir, helper);
     rootDirs([this.options.baseDir, parent], 0o755);
     const home = join(parent, String(callerUid));
-    ownedDir(home, user.uid, gid, HOME_MODE);
+    ownedDir(home, user.uid, user.gid, HOME_MODE);
     return { user: user.name, uid: user.uid, gid: user.gid, home };
   }
 

@@ -3,7 +3,8 @@
 // the lab's run directory and dies with the lab: netd's resolv.conf is the namespace's, its routes and nft
 // table are the namespace's, its UAPI sockets are in the namespace's /run/wireguard bind mount.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from './lab.js';
 import { repoRoot, waitFor, type ExecResult, type LabProcess } from './process.js';
@@ -82,10 +83,34 @@ export function burrowBin(): string {
   return join(ensureBuilt(), 'burrow.mjs');
 }
 
-export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Record<string, string>; hostArgs?: readonly string[] } = {}): Promise<BurrowInLab> {
+export interface BurrowInLabOptions {
+  name?: string;
+  /** The host's environment. */
+  env?: Record<string, string>;
+  hostArgs?: readonly string[];
+  /**
+   * Run the host as this user, as on a desktop (netd stays root): its socket is then group `gid`'s, and
+   * everything lives in a directory that user can reach (not the lab's root-only one).
+   */
+  hostUser?: { uid: number; gid: number };
+  /** netd's environment (BURROW_NYM_SOCKS5_CLIENT, BURROW_MYST: the programs it runs for such a host). */
+  netdEnv?: Record<string, string>;
+}
+
+export async function startBurrowInLab(lab: Lab, opts: BurrowInLabOptions = {}): Promise<BurrowInLab> {
   const root = repoRoot();
-  const dir = join(lab.dir, `burrow-${opts.name ?? 'main'}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const user = opts.hostUser;
+  let dir = join(lab.dir, `burrow-${opts.name ?? 'main'}`);
+  if (user === undefined) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  else {
+    // Root's and 0755 (netd's helpers directory sits in it, and owned-dir.ts wants a root-only parent).
+    dir = mkdtempSync(join(tmpdir(), `burrow-desk-${opts.name ?? 'main'}-`));
+    chmodSync(dir, 0o755);
+    for (const own of ['data', 'control']) {
+      mkdirSync(join(dir, own), { mode: 0o700 });
+      chownSync(join(dir, own), user.uid, user.gid);
+    }
+  }
   const netdSocket = join(dir, 'netd.sock');
   const controlSocket = join(dir, 'control', 'host.sock');
   const confFile = join(dir, 'lab-vpn.conf');
@@ -94,18 +119,21 @@ export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Re
   let starts = 0;
 
   const startNetd = async (): Promise<LabProcess> => {
-    const proc = lab.spawn('client', [process.execPath, bin, 'netd', '--socket', netdSocket, '--state-dir', join(dir, 'netd-state'), '--lockdown-flag', join(dir, 'lockdown'), '--log-level', 'debug'], {
+    const forUser = user === undefined ? [] : ['--group', String(user.gid), '--helpers-dir', join(dir, 'helpers')];
+    const proc = lab.spawn('client', [process.execPath, bin, 'netd', '--socket', netdSocket, '--state-dir', join(dir, 'netd-state'), '--lockdown-flag', join(dir, 'lockdown'), '--log-level', 'debug', ...forUser], {
       name: `burrow-netd-${starts++}`,
       cwd: root,
+      ...(opts.netdEnv === undefined ? {} : { env: opts.netdEnv }),
     });
     await proc.waitForLog(/"msg":"netd ready"/, 15_000);
     return proc;
   };
   const startHost = async (): Promise<LabProcess> => {
-    const proc = lab.spawn('client', [process.execPath, bin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket, ...(opts.hostArgs ?? [])], {
+    const as = user === undefined ? [] : ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--'];
+    const proc = lab.spawn('client', [...as, process.execPath, bin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket, ...(opts.hostArgs ?? [])], {
       name: `burrow-host-${starts++}`,
       cwd: root,
-      ...(opts.env === undefined ? {} : { env: opts.env }),
+      ...(opts.env === undefined && user === undefined ? {} : { env: { ...(user === undefined ? {} : { HOME: join(dir, 'data') }), ...opts.env } }),
     });
     await proc.waitForLog(/Burrow host ready/, 15_000);
     return proc;
@@ -162,6 +190,7 @@ export async function startBurrowInLab(lab: Lab, opts: { name?: string; env?: Re
     async stop() {
       await self.stopHost();
       await self.netd.stop();
+      if (user !== undefined) rmSync(dir, { recursive: true, force: true });
       // The helpers' homes (kept across connects on a real host; /run forgets them at boot) of this data directory.
       const tag = `-${helperHomeTag(join(dir, 'data'))}`;
       for (const home of existsSync(HELPER_HOMES_DIR) ? readdirSync(HELPER_HOMES_DIR) : []) {

@@ -153,8 +153,7 @@ export class NymDriver implements NetworkDriver {
       const user = await launcher.prepare();
       const env = helperEnv(user, dirname(binary), { RUST_LOG: 'info' });
       await this.checkVersion(binary, launcher, env, session.signal);
-      const id = clientIdFor(profile.id, config, this.records.generation(profile.id));
-      const init = await this.ensureInitialised({ binary, env, user, launcher, id, config, signal: session.signal });
+      const { id, init } = await this.ensureInitialised({ binary, env, user, launcher, profileId: profile.id, config, signal: session.signal });
       await this.setMixing(launcher, user, id, config);
       session.progress({ phase: 'Connecting to the Nym gateway' });
       const argv = runArgv(id, config);
@@ -256,16 +255,44 @@ export class NymDriver implements NetworkDriver {
     return new BurrowError('host_unreachable', `The Nym gateway ${short(init.gateway_id)} cannot be reached (${said}). Burrow registers a new client with another gateway on the next attempt.`, evidence);
   }
 
-  private async ensureInitialised(o: { binary: string; env: Record<string, string>; user: HelperUser; launcher: HelperLauncher; id: string; config: NymProfileConfig; signal: AbortSignal }): Promise<InitResults> {
-    const paths = clientPaths(o.user.home, o.id);
-    const known = this.records.read(o.id);
-    if (existsSync(paths.config) && known !== undefined) return known;
-    if (existsSync(paths.config)) {
+  /** Whether the client `id` exists: its config file, looked at directly or (netd's helpers) through netd. */
+  private async clientExists(launcher: HelperLauncher, user: HelperUser, id: string): Promise<boolean> {
+    if (launcher.clientConfig === undefined) return existsSync(clientPaths(user.home, id).config);
+    try {
+      await launcher.clientConfig.read(id);
+      return true;
+    } catch (error) {
+      if (error instanceof BurrowError && error.code === 'not_found') return false;
+      throw error;
+    }
+  }
+
+  /** This profile's client, initialised if needed: its id and what init said of it. */
+  private async ensureInitialised(o: { binary: string; env: Record<string, string>; user: HelperUser; launcher: HelperLauncher; profileId: string; config: NymProfileConfig; signal: AbortSignal }): Promise<{ id: string; init: InitResults }> {
+    let id = clientIdFor(o.profileId, o.config, this.records.generation(o.profileId));
+    const known = this.records.read(id);
+    const exists = await this.clientExists(o.launcher, o.user, id);
+    if (exists && known !== undefined) return { id, init: known };
+    if (exists && o.launcher.clientConfig !== undefined) {
+      // A client netd keeps that Burrow has no record of: its files are the helper's, not the host's to move.
+      // It stays as it is, and a new client (the next generation) is initialised beside it.
+      this.records.retire(o.profileId);
+      const next = clientIdFor(o.profileId, o.config, this.records.generation(o.profileId));
+      this.options.log('warn', `Nym client ${id} had no record of its gateway; it is left as it is and a new client ${next} is initialised.`);
+      id = next;
+    } else if (exists) {
       // A client directory Burrow has no record of (its record was lost): keep it aside, start afresh.
+      const paths = clientPaths(o.user.home, id);
       const aside = `${paths.root}.orphaned-${Date.now()}`;
       renameSync(paths.root, aside);
-      this.options.log('warn', `Nym client ${o.id} had no record of its gateway; its old directory is kept at ${aside} and a new client is initialised.`);
+      this.options.log('warn', `Nym client ${id} had no record of its gateway; its old directory is kept at ${aside} and a new client is initialised.`);
     }
+    const init = await this.initialise({ ...o, id });
+    return { id, init };
+  }
+
+  private async initialise(o: { binary: string; env: Record<string, string>; user: HelperUser; launcher: HelperLauncher; id: string; config: NymProfileConfig; signal: AbortSignal }): Promise<InitResults> {
+    const paths = clientPaths(o.user.home, o.id);
     const argv = initArgv(o.id, o.config);
     const result = await o.launcher.run(o.binary, argv, { env: o.env, timeoutMs: 120_000, signal: o.signal });
     const parsed = parseInitOutput(result.stdout);
@@ -277,7 +304,7 @@ export class NymDriver implements NetworkDriver {
     if (saysAlreadyInitialised(result.stdout)) {
       const record = this.records.read(o.id);
       if (record !== undefined) return record;
-      throw new BurrowError('conflict', `nym-socks5-client says client ${o.id} is already initialised, and Burrow has no record of its gateway. Remove ${paths.root} and connect again.`);
+      throw new BurrowError('conflict', `nym-socks5-client says client ${o.id} is already initialised, and Burrow has no record of its gateway. Remove ${paths.root}${o.launcher.clientConfig === undefined ? '' : ' (as root: netd keeps it)'} and connect again.`);
     }
     const said = result.lines.filter((line) => /error|fail/i.test(line)).slice(-3).join(' / ') || result.lines.slice(-3).join(' / ');
     throw new BurrowError('helper_failed', `nym-socks5-client init ${describeExit(result.exit)}${said === '' ? '.' : `: ${said.slice(0, 400)}`}`, { log: result.lines.slice(-10) });

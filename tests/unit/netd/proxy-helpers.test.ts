@@ -74,14 +74,13 @@ describe.skipIf(!isRoot)('netd runs the Nym and dVPN helpers for a desktop user'
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("makes the caller's home: the helper's, the caller's group, setgid, no one else", () => {
+  it("makes a home per caller that is the helper's alone (no setgid: burrow-netd.service's RestrictSUIDSGID= refuses it)", () => {
     const prepared = helpers.prepare('nym', CALLER);
     expect(prepared).toMatchObject({ user: 'burrow-nym', uid: uids['burrow-nym'], home: join(base, 'nym', String(CALLER)) });
     const stat = statSync(prepared.home);
-    expect({ uid: stat.uid, gid: stat.gid, mode: (stat.mode & 0o7777).toString(8) }).toEqual({ uid: uids['burrow-nym'], gid: CALLER_GID, mode: '2770' });
-    // The caller can look in; another user cannot.
-    expect(asCaller(['test', '-x', prepared.home])).toBe(0);
-    expect(spawnSync('setpriv', [`--reuid=${OTHER}`, `--regid=${OTHER}`, '--clear-groups', '--', 'test', '-x', prepared.home]).status).not.toBe(0);
+    expect({ uid: stat.uid, mode: (stat.mode & 0o7777).toString(8) }).toEqual({ uid: uids['burrow-nym'], mode: '700' });
+    expect(asCaller(['test', '-x', prepared.home])).not.toBe(0);
+    expect(helpers.prepare('nym', OTHER).home).toBe(join(base, 'nym', String(OTHER)));
   });
 
   it('runs --version and init to completion as burrow-nym; a long line comes back whole', async () => {
@@ -91,13 +90,12 @@ describe.skipIf(!isRoot)('netd runs the Nym and dVPN helpers for a desktop user'
     expect((JSON.parse(init.lines.at(-1) ?? '') as { pad: string }).pad).toHaveLength(3000);
   });
 
-  it("reads and rewrites the client's 0600 config as the helper's user; the caller can see the client's directories", async () => {
+  it("reads and rewrites the client's 0600 config as the helper's user (the host cannot reach it)", async () => {
     const home = helpers.prepare('nym', CALLER).home;
     const file = nymClientConfigPath(home, 'burrow-p1-abcd1234');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    // The host can tell the client exists (the directories follow the umask, 007, and the home's group) but cannot open the file.
-    expect(asCaller(['test', '-e', file])).toBe(0);
-    expect(asCaller(['test', '-r', file])).not.toBe(0);
+    expect(asCaller(['test', '-e', file])).not.toBe(0);
+    await expect(helpers.readConfig('burrow-p9-abcd1234', CALLER)).rejects.toMatchObject({ code: 'not_found' });
     const { text } = await helpers.readConfig('burrow-p1-abcd1234', CALLER);
     expect(text).toContain('nanos = 15000000');
     await helpers.writeConfig('burrow-p1-abcd1234', text.replace('15000000', '40000000'), CALLER);
@@ -106,14 +104,14 @@ describe.skipIf(!isRoot)('netd runs the Nym and dVPN helpers for a desktop user'
     expect({ uid: after.uid, mode: after.mode & 0o777 }).toEqual({ uid: uids['burrow-nym'], mode: 0o600 });
   });
 
-  it('a link the caller plants in the home leads only where the helper could go: root-only files stay unread and untouched', async () => {
+  it('a link in the home leads only where the helper could go: root-only files stay unread and untouched', async () => {
     const home = helpers.prepare('nym', CALLER).home;
     const secret = join(dir, 'root-only');
     writeFileSync(secret, 'root secret\n', { mode: 0o600 });
-    // The caller may change the client's directory (the home's group): it swaps the config for a link.
+    // Whoever could write there (the helper itself, compromised) swaps the config for a link.
     const file = nymClientConfigPath(home, 'burrow-p1-abcd1234');
-    expect(asCaller(['rm', '-f', file])).toBe(0);
-    expect(asCaller(['ln', '-s', secret, file])).toBe(0);
+    const asHelper = ['setpriv', `--reuid=${uids['burrow-nym']}`, `--regid=${uids['burrow-nym']}`, '--clear-groups', '--'];
+    expect(spawnSync(asHelper[0] ?? '', [...asHelper.slice(1), 'sh', '-c', `rm -f '${file}' && ln -s '${secret}' '${file}'`]).status).toBe(0);
     await expect(helpers.readConfig('burrow-p1-abcd1234', CALLER)).rejects.toThrow(/no config netd can read/);
     await helpers.writeConfig('burrow-p1-abcd1234', 'x = 1\n', CALLER);
     // mv replaced the link itself; the file it pointed at is as it was.
@@ -122,7 +120,7 @@ describe.skipIf(!isRoot)('netd runs the Nym and dVPN helpers for a desktop user'
     expect(readFileSync(file, 'utf8')).toBe('x = 1\n');
   });
 
-  it("starts run as burrow-nym in its home with umask 007; lines come in order with a cursor; only its caller may read or stop it", async () => {
+  it("starts run as burrow-nym in its home with umask 077; lines come in order with a cursor; only its caller may read or stop it", async () => {
     const started = await helpers.start('nym', RUN, CALLER);
     expect(started).toMatchObject({ uid: uids['burrow-nym'], user: 'burrow-nym' });
     const home = join(base, 'nym', String(CALLER));
@@ -134,9 +132,9 @@ describe.skipIf(!isRoot)('netd runs the Nym and dVPN helpers for a desktop user'
     expect(first.lines.slice(1, 41)).toEqual(Array.from({ length: 40 }, (_, i) => `line ${i}`));
     expect(first.running).toBe(true);
     expect(helpers.read('nym', first.next, CALLER).lines).toEqual([]);
-    // What it made is the caller's group's, group-readable.
+    // What it made is its own alone.
     const made = statSync(join(home, 'made-by-helper'));
-    expect({ gid: made.gid, groupRead: (made.mode & 0o040) !== 0 }).toEqual({ gid: CALLER_GID, groupRead: true });
+    expect({ uid: made.uid, mode: made.mode & 0o777 }).toEqual({ uid: uids['burrow-nym'], mode: 0o600 });
     expect(() => helpers.read('nym', 0, OTHER)).toThrow(BurrowError);
     await expect(helpers.stop('nym', OTHER)).rejects.toThrow(/another user/);
     expect(await helpers.stop('nym', CALLER)).toEqual({ stopped: true });
