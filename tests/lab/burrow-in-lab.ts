@@ -118,6 +118,8 @@ export async function startBurrowInLab(lab: Lab, opts: BurrowInLabOptions = {}):
   const bin = burrowBin();
   let starts = 0;
 
+  const asHostUser = user === undefined ? [] : ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--'];
+
   const startNetd = async (): Promise<LabProcess> => {
     const forUser = user === undefined ? [] : ['--group', String(user.gid), '--helpers-dir', join(dir, 'helpers')];
     const proc = lab.spawn('client', [process.execPath, bin, 'netd', '--socket', netdSocket, '--state-dir', join(dir, 'netd-state'), '--lockdown-flag', join(dir, 'lockdown'), '--log-level', 'debug', ...forUser], {
@@ -129,8 +131,7 @@ export async function startBurrowInLab(lab: Lab, opts: BurrowInLabOptions = {}):
     return proc;
   };
   const startHost = async (): Promise<LabProcess> => {
-    const as = user === undefined ? [] : ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--'];
-    const proc = lab.spawn('client', [...as, process.execPath, bin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket, ...(opts.hostArgs ?? [])], {
+    const proc = lab.spawn('client', [...asHostUser, process.execPath, bin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket, ...(opts.hostArgs ?? [])], {
       name: `burrow-host-${starts++}`,
       cwd: root,
       ...(opts.env === undefined && user === undefined ? {} : { env: { ...(user === undefined ? {} : { HOME: join(dir, 'data') }), ...opts.env } }),
@@ -146,8 +147,9 @@ export async function startBurrowInLab(lab: Lab, opts: BurrowInLabOptions = {}):
     netd: await startNetd(),
     host: undefined,
     confFile,
+    // As the host's user: the CLI trusts only a socket of its own user (or root's).
     cli: (args, timeoutMs = 60_000) =>
-      lab.exec('client', [process.execPath, bin, ...args, '--control', controlSocket], { check: false, timeoutMs, cwd: root }),
+      lab.exec('client', [...asHostUser, process.execPath, bin, ...args, '--control', controlSocket], { check: false, timeoutMs, cwd: root }),
     async cliJson<T>(args: readonly string[], timeoutMs?: number) {
       const result = await self.cli([...args, '--json'], timeoutMs);
       let data: T;

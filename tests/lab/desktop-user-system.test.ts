@@ -43,7 +43,10 @@ describe.skipIf(!isRoot)('system-wide Nym and dVPN for a host that is not root (
   beforeAll(async () => {
     lab = await startLab({ tor: false });
     [nym, myst] = await Promise.all([startNymStandin(lab), startMystStandin(lab)]);
-    burrow = await startBurrowInLab(lab, { name: 'desktop', hostUser: PERSON, netdEnv: { BURROW_NYM_SOCKS5_CLIENT: nym.client, BURROW_MYST: myst.myst } });
+    // Both find the programs, as both would on a desktop's PATH: the host to say whether they are installed,
+    // netd to run them.
+    const programs = { BURROW_NYM_SOCKS5_CLIENT: nym.client, BURROW_MYST: myst.myst };
+    burrow = await startBurrowInLab(lab, { name: 'desktop', hostUser: PERSON, env: programs, netdEnv: programs });
     const profile = (name: string, lines: string[]): string => {
       const path = join(burrow.dir, name);
       writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o644 });
