@@ -5,6 +5,7 @@
 import { BurrowError } from '../../domain/errors.js';
 import { missingUserMessage, NETD_HELPERS, type NetdHelperName } from '../../contract/index.js';
 import type { NetdClient } from '../../netd/client.js';
+import { HelperLines } from './helper-lines.js';
 import type { HelperLauncher, HelperRunResult, SupervisedHelper } from './launcher.js';
 import type { HelperExit } from './process.js';
 import { lookupUser, type HelperUser } from './user.js';
@@ -17,8 +18,7 @@ const KEEP_LINES = 300;
 class NetdHelper implements SupervisedHelper {
   readonly exited: Promise<HelperExit>;
   private exit: HelperExit | undefined;
-  private readonly lines: string[] = [];
-  private readonly listeners = new Set<(line: string) => void>();
+  private readonly output = new HelperLines(KEEP_LINES);
   private resolveExit: (exit: HelperExit) => void = () => undefined;
   private after = 0;
   private failures = 0;
@@ -43,16 +43,15 @@ class NetdHelper implements SupervisedHelper {
   }
 
   recent(count = 20): string[] {
-    return this.lines.slice(-count);
+    return this.output.recent(count);
   }
 
   all(): readonly string[] {
-    return this.lines;
+    return this.output.all();
   }
 
   onLine(listener: (line: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.output.onLine(listener);
   }
 
   /** netd sends the clean-stop signal and SIGKILL after 3 s; the last lines are read before it counts as gone. */
@@ -90,9 +89,7 @@ class NetdHelper implements SupervisedHelper {
   }
 
   private push(line: string): void {
-    this.lines.push(line.slice(0, 1000));
-    if (this.lines.length > KEEP_LINES) this.lines.splice(0, this.lines.length - KEEP_LINES);
-    for (const listener of this.listeners) listener(line);
+    this.output.push(line);
   }
 
   private finish(exit: HelperExit): void {

@@ -5,6 +5,7 @@
 // stopped with the program's own "shut down cleanly" signal, then SIGKILL. Written once, here.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { HelperLines } from './helper-lines.js';
 import type { HelperUser } from './user.js';
 
 export interface HelperExit {
@@ -46,14 +47,14 @@ export function describeExit(exit: HelperExit | undefined): string {
 
 export class HelperProcess {
   readonly exited: Promise<HelperExit>;
-  private readonly lines: string[] = [];
-  private readonly listeners = new Set<(line: string) => void>();
+  private readonly output: HelperLines;
   private exit: HelperExit | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly options: HelperStartOptions,
   ) {
+    this.output = new HelperLines(options.keepLines ?? 300);
     const partials: string[] = [];
     const reader = (index: number): ((chunk: Buffer) => void) => {
       partials[index] = '';
@@ -111,17 +112,16 @@ export class HelperProcess {
 
   /** The last lines the program printed. */
   recent(count = 20): string[] {
-    return this.lines.slice(-count);
+    return this.output.recent(count);
   }
 
   /** Every line kept so far (for searching what the program said). */
   all(): readonly string[] {
-    return this.lines;
+    return this.output.all();
   }
 
   onLine(listener: (line: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.output.onLine(listener);
   }
 
   /** The stop signal, then SIGKILL after `graceMs`; resolves once the process is gone. Safe to call twice. */
@@ -153,13 +153,7 @@ export class HelperProcess {
   }
 
   private push(line: string): void {
-    // eslint-disable-next-line no-control-regex -- terminal colour codes are noise in Burrow's log
-    const clean = line.replace(/\r$/, '').replace(/\u001b\[[0-9;]*m/g, '');
-    if (clean.trim().length === 0) return;
-    this.lines.push(clean.slice(0, 1000));
-    const keep = this.options.keepLines ?? 300;
-    if (this.lines.length > keep) this.lines.splice(0, this.lines.length - keep);
-    for (const listener of this.listeners) listener(clean);
+    this.output.push(line);
   }
 }
 

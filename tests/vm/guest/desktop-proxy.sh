@@ -20,23 +20,21 @@ for net in nym dvpn; do
   R "${net}_import" "$(burrow profile import "/job/$net.conf" >/dev/null 2>&1; echo $?)"
 done
 
-R nym_connect "$(burrow connect mixnet --json 2>&1 | tr -d '\n' | head -c 1500)"
-R nym_status "$(burrow status --json 2>&1 | tr -d '\n' | grep -o '"state": \?"[a-z]*"' | head -1)"
-R nym_user "$(user_of 'nym-socks5-client.mjs --no-banner run')"
-R nym_echo "$(echo_ip)"
-R nym_resolve "$(resolve "$NAME_NYM")"
-R nym_disconnect "$(burrow disconnect --json 2>&1 | tr -d '\n' | grep -o '"state": \?"[a-z]*"' | head -1)"
-wait_state disconnected
-R nym_after "$(pgrep -fc 'nym-socks5-client.mjs')"
-
-R dvpn_connect "$(burrow connect dvpn --json 2>&1 | tr -d '\n' | head -c 1500)"
-R dvpn_status "$(burrow status --json 2>&1 | tr -d '\n' | grep -o '"state": \?"[a-z]*"' | head -1)"
-R dvpn_user "$(user_of '/myst.mjs')"
-R dvpn_echo "$(echo_ip)"
-R dvpn_resolve "$(resolve "$NAME_DVPN")"
-R dvpn_disconnect "$(burrow disconnect --json 2>&1 | tr -d '\n' | grep -o '"state": \?"[a-z]*"' | head -1)"
-wait_state disconnected
-R dvpn_after "$(pgrep -fc '/myst.mjs')"
+# One network: connect its profile, who runs its helper, where programs leave from, whether names resolve,
+# then disconnect and count what is left of the helper.
+check_network() {
+  local net=$1 profile=$2 helper=$3 name=$4
+  R "${net}_connect" "$(burrow connect "$profile" --json 2>&1 | tr -d '\n' | head -c 1500)"
+  R "${net}_status" "$(burrow status --json 2>&1 | tr -d '\n' | grep -o '"state": \?"[a-z]*"' | head -1)"
+  R "${net}_user" "$(user_of "$helper")"
+  R "${net}_echo" "$(echo_ip)"
+  R "${net}_resolve" "$(resolve "$name")"
+  R "${net}_disconnect" "$(burrow disconnect --json 2>&1 | tr -d '\n' | grep -o '"state": \?"[a-z]*"' | head -1)"
+  wait_state disconnected
+  R "${net}_after" "$(pgrep -fc -- "$helper")"
+}
+check_network nym mixnet 'nym-socks5-client.mjs --no-banner run' "$NAME_NYM"
+check_network dvpn dvpn '/myst.mjs' "$NAME_DVPN"
 
 R after_echo "$(echo_ip)"
 R after_resolve "$(resolve "$NAME_AFTER")"
