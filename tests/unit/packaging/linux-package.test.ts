@@ -135,7 +135,7 @@ describe('the .deb (electron-builder’s deb target)', () => {
     expect(field('Package')).toBe('burrow');
     expect(field('Version')).toBe(packageJson().version);
     expect(field('Depends').split(', ')).toEqual(expect.arrayContaining(['nftables', 'iproute2', 'wireguard-tools', 'libgtk-3-0', 'libnss3']));
-    expect(field('Recommends').split(', ')).toEqual(expect.arrayContaining(['wireguard-go', 'tor', 'obfs4proxy', 'snowflake-client']));
+    expect(field('Recommends').split(', ')).toEqual(expect.arrayContaining(['wireguard-go', 'tor', 'obfs4proxy', 'snowflake-client', 'redsocks']));
     expect(field('Homepage')).toMatch(/^https:\/\//);
     expect(field('Section')).toBe('net');
     for (const script of ['postinst', 'prerm', 'postrm']) expect(info).toMatch(new RegExp(`\\d+ lines\\s+\\*\\s+${script}\\s+#!/bin/bash`));

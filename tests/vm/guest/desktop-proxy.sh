@@ -11,7 +11,8 @@ R before_echo "$(echo_ip)"
 install_burrow
 for program in nym-socks5-client myst; do install -m 0755 "/job/standins/$program" "/usr/local/bin/$program"; done
 start_host || exit 1
-R host_user "$(ps -o user= -p "$(pgrep -f 'burrow.mjs host' | head -1)")"
+# The host's own node process (runuser, root's, has the same words in its command line further on).
+R host_user "$(ps -o user= -p "$(pgrep -f "^$NODE $BURROW_JS host" | head -1)")"
 
 # Who a running program is, by a piece of its command line.
 user_of() { pgrep -f -- "$1" | xargs -r ps -o user:20= -p | sort -u | tr '\n' ' '; }

@@ -20,7 +20,7 @@ kernel_pkg=linux-image-$kernel_abi-unsigned
 # `dpkg -i` installs Burrow offline, as apt would after fetching them).
 packages=(
   systemd-resolved network-manager libnss-resolve
-  wireguard-tools nftables iproute2 iputils-ping dnsutils curl tcpdump tor procps psmisc
+  wireguard-tools nftables iproute2 iputils-ping dnsutils curl tcpdump tor redsocks procps psmisc
   initramfs-tools "$kernel_pkg"
   libgtk-3-0 libnotify4 libnss3 libxss1 libxtst6 xdg-utils libatspi2.0-0 libuuid1 libsecret-1-0
 )
