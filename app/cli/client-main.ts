@@ -4,29 +4,17 @@
 // bundle, and this one holds no host, store, networks, leak server or netd launcher. `burrow` itself
 // stays the one entry for everything; this is the same client code, nothing of its own.
 import { isClientCommand, runClientCommand } from './client-commands.js';
-import { HELP } from './help.js';
-import { EXIT, reportError } from './output.js';
+import { helpOrVersion, runEntry } from './entry.js';
+import { EXIT } from './output.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP);
-    return command === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (command === '--version') {
-    process.stdout.write('burrow 0.1.0\n');
-    return EXIT.ok;
-  }
+  // No command is answered with the help (and a usage exit code).
+  const answered = helpOrVersion(command);
+  if (answered !== undefined || command === undefined) return answered ?? EXIT.usage;
   if (isClientCommand(command)) return runClientCommand(command, rest);
   process.stderr.write(`burrow-client: "${command}" is not a client command; run it as: burrow ${command}\n`);
   return EXIT.usage;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.exitCode = reportError(error, process.argv.includes('--json'));
-  },
-);
+runEntry(main);

@@ -3,18 +3,14 @@
 // command (`burrow connect`) never evaluates the host, the store, the networks or better-sqlite3, and
 // `burrow netd` never evaluates anything but the launcher — start-up is most of what a short command costs.
 import { HELP } from './help.js';
+import { helpOrVersion, runEntry } from './entry.js';
 import { EXIT, reportError } from './output.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP);
-    return command === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (command === '--version') {
-    process.stdout.write('burrow 0.1.0\n');
-    return EXIT.ok;
-  }
+  // No command is answered with the help (and a usage exit code).
+  const answered = helpOrVersion(command);
+  if (answered !== undefined || command === undefined) return answered ?? EXIT.usage;
   try {
     if (command === 'host') return await (await import('./host-command.js')).runHost(rest);
     if (command === 'netd') {
@@ -35,11 +31,4 @@ async function main(argv: string[]): Promise<number> {
   return EXIT.usage;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.exitCode = reportError(error, process.argv.includes('--json'));
-  },
-);
+runEntry(main);
