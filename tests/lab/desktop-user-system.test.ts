@@ -12,7 +12,7 @@ import { clientProcesses, startBurrowInLab, type BurrowInLab } from './burrow-in
 import { uidOf } from './burrow-users.js';
 import { startLab, type Lab } from './lab.js';
 import { sleep, type ExecResult } from './process.js';
-import { liftFirewall, strayLines, strays as strayPackets, type Flow } from './strays.js';
+import { capturedWithFirewallLifted, strayLines, strays as strayPackets, type Flow } from './strays.js';
 import { PROVIDER_PORT, startMystStandin, startNymStandin, type MystStandin, type NymStandin } from './standins/install.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -88,15 +88,11 @@ describe.skipIf(!isRoot)('system-wide Nym and dVPN for a host that is not root (
     expect(strayLines(packets, allowed)).toEqual([]);
 
     // The anti-test: with Burrow's table lifted, the same program is on the wire in the clear.
-    const restore = await liftFirewall(lab);
-    try {
-      const open = await lab.capture('client', lab.interfaces.client);
+    const open = await capturedWithFirewallLifted(lab, async () => {
       await other(['curl', '-s', '-o', '/dev/null', '--max-time', '3', `${lab.leakd.url}/json`]);
       await sleep(300);
-      expect(strayPackets(await open.stop(), allowed).filter((p) => p.dst === lab.addresses.echo).length).toBeGreaterThan(0);
-    } finally {
-      await restore();
-    }
+    });
+    expect(strayPackets(open, allowed).filter((p) => p.dst === lab.addresses.echo).length).toBeGreaterThan(0);
 
     expect((await burrow.cli(['disconnect'])).code).toBe(0);
     expect(clientProcesses(lab).filter((p) => p.cmdline.includes('nym-socks5-client.mjs'))).toEqual([]);

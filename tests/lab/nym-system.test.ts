@@ -12,7 +12,7 @@ import { startLab, type Lab } from './lab.js';
 import { findLeftovers } from './leftovers.js';
 import type { Packet } from './pcap.js';
 import { sleep, waitFor, type ExecResult, type LabProcess } from './process.js';
-import { liftFirewall, strayLines, strays as strayPackets, type Flow } from './strays.js';
+import { capturedWithFirewallLifted, strayLines, strays as strayPackets, type Flow } from './strays.js';
 import { startNymStandin, type NymStandin } from './standins/install.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -126,15 +126,8 @@ describe.skipIf(!isRoot)('Nym through Burrow, system-wide, stand-in client (need
     const loop = requestLoop();
     try {
       await sleep(500);
-      const restore = await liftFirewall(lab);
-      try {
-        const watch = await lab.capture('client', lab.interfaces.client);
-        await sleep(3000);
-        const found = strayPackets(await watch.stop(), allowed());
-        expect(found.filter((p) => p.src === lab.addresses.client && p.dst === lab.addresses.echo).length).toBeGreaterThan(0);
-      } finally {
-        await restore();
-      }
+      const found = strayPackets(await capturedWithFirewallLifted(lab, () => sleep(3000)), allowed());
+      expect(found.filter((p) => p.src === lab.addresses.client && p.dst === lab.addresses.echo).length).toBeGreaterThan(0);
     } finally {
       await loop.stop();
     }

@@ -89,3 +89,18 @@ export async function liftFirewall(lab: Lab): Promise<() => Promise<void>> {
     }
   };
 }
+
+/**
+ * What the client's outside interface carries while Burrow's table is lifted (an anti-test's capture):
+ * lifted, captured during `during`, and put back whatever happens.
+ */
+export async function capturedWithFirewallLifted(lab: Lab, during: () => Promise<unknown>): Promise<Packet[]> {
+  const restore = await liftFirewall(lab);
+  try {
+    const watch = await lab.capture('client', lab.interfaces.client);
+    await during();
+    return await watch.stop();
+  } finally {
+    await restore();
+  }
+}

@@ -1,10 +1,9 @@
 // How a proxy network's helper (nym-socks5-client, myst) gets started: by the host itself (as the person, or
 // under Burrow's own user when the host is root), or by netd under Burrow's own user for a host that is not
 // root (netd-launcher.ts): what system-wide mode needs on a desktop. Drivers see one surface either way.
-import { describeExit, HelperProcess, runHelper, type HelperExit } from './process.js';
+import { HelperProcess, runHelper, type HelperExit } from './process.js';
 import type { HelperUser } from './user.js';
 
-export { describeExit };
 
 /** A running helper as a driver watches it: its lines as events, its exit, its stop. */
 export interface SupervisedHelper {
