@@ -3,7 +3,7 @@
 // the lab's run directory and dies with the lab: netd's resolv.conf is the namespace's, its routes and nft
 // table are the namespace's, its UAPI sockets are in the namespace's /run/wireguard bind mount.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from './lab.js';
@@ -78,6 +78,22 @@ export function ensureBuilt(): string {
   return dir;
 }
 
+/**
+ * burrow.mjs and netd.mjs with their one external at run time (better-sqlite3 and what it loads) in `app`:
+ * a copy that runs from anywhere, for users who cannot reach the repository (a clone in a 0700 directory),
+ * such as a desktop user's host here and the VM's guest.
+ */
+export function copyBurrowApp(app: string, bundles: string): void {
+  mkdirSync(join(app, 'node_modules'), { recursive: true });
+  for (const file of ['burrow.mjs', 'netd.mjs']) copyFileSync(join(bundles, file), join(app, file));
+  for (const name of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
+    cpSync(join(repoRoot(), 'node_modules', name), join(app, 'node_modules', name), {
+      recursive: true,
+      filter: (source) => !/better-sqlite3\/(deps|src|build\/Release\/obj(\.target)?|build\/deps)(\/|$)/.test(source),
+    });
+  }
+}
+
 /** The lab's burrow.mjs (netd.mjs is next to it, where `burrow netd` looks). */
 export function burrowBin(): string {
   return join(ensureBuilt(), 'burrow.mjs');
@@ -116,6 +132,9 @@ export async function startBurrowInLab(lab: Lab, opts: BurrowInLabOptions = {}):
   const confFile = join(dir, 'lab-vpn.conf');
   writeFileSync(confFile, lab.wireguard?.clientConf ?? '', { mode: 0o600 });
   const bin = burrowBin();
+  // A desktop user's host and CLI run a copy in the directory that user can reach (the repository may not be).
+  const userBin = user === undefined ? bin : join(dir, 'app', 'burrow.mjs');
+  if (user !== undefined) copyBurrowApp(join(dir, 'app'), ensureBuilt());
   let starts = 0;
 
   const asHostUser = user === undefined ? [] : ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--'];
@@ -131,9 +150,9 @@ export async function startBurrowInLab(lab: Lab, opts: BurrowInLabOptions = {}):
     return proc;
   };
   const startHost = async (): Promise<LabProcess> => {
-    const proc = lab.spawn('client', [...asHostUser, process.execPath, bin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket, ...(opts.hostArgs ?? [])], {
+    const proc = lab.spawn('client', [...asHostUser, process.execPath, userBin, 'host', '--data', join(dir, 'data'), '--control', controlSocket, '--netd', netdSocket, ...(opts.hostArgs ?? [])], {
       name: `burrow-host-${starts++}`,
-      cwd: root,
+      cwd: user === undefined ? root : dir,
       ...(opts.env === undefined && user === undefined ? {} : { env: { ...(user === undefined ? {} : { HOME: join(dir, 'data') }), ...opts.env } }),
     });
     await proc.waitForLog(/Burrow host ready/, 15_000);
@@ -149,7 +168,7 @@ export async function startBurrowInLab(lab: Lab, opts: BurrowInLabOptions = {}):
     confFile,
     // As the host's user: the CLI trusts only a socket of its own user (or root's).
     cli: (args, timeoutMs = 60_000) =>
-      lab.exec('client', [...asHostUser, process.execPath, bin, ...args, '--control', controlSocket], { check: false, timeoutMs, cwd: root }),
+      lab.exec('client', [...asHostUser, process.execPath, userBin, ...args, '--control', controlSocket], { check: false, timeoutMs, cwd: user === undefined ? root : dir }),
     async cliJson<T>(args: readonly string[], timeoutMs?: number) {
       const result = await self.cli([...args, '--json'], timeoutMs);
       let data: T;

@@ -6,8 +6,9 @@
 // Results come back on the guest's second serial port (/dev/ttyS1); the base image is never written to
 // (-snapshot), except by a reboot test, which boots its own copy-on-write overlay twice.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { copyBurrowApp } from '../lab/burrow-in-lab.js';
 import type { Capture, Lab, LabProcess, Packet } from '../lab/index.js';
 import { repoRoot } from '../lab/process.js';
 
@@ -97,16 +98,7 @@ export interface JobFiles {
 export function addBurrowRuntime(jobDir: string, bundles: string): void {
   mkdirSync(join(jobDir, 'bin'), { recursive: true });
   copyFileSync(process.execPath, join(jobDir, 'bin', 'node'));
-  const app = join(jobDir, 'app');
-  mkdirSync(join(app, 'node_modules'), { recursive: true });
-  for (const file of ['burrow.mjs', 'netd.mjs']) copyFileSync(join(bundles, file), join(app, file));
-  // The bundles' one external at run time: better-sqlite3 and what it loads.
-  for (const name of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
-    cpSync(join(repoRoot(), 'node_modules', name), join(app, 'node_modules', name), {
-      recursive: true,
-      filter: (source) => !/better-sqlite3\/(deps|src|build\/Release\/obj(\.target)?|build\/deps)(\/|$)/.test(source),
-    });
-  }
+  copyBurrowApp(join(jobDir, 'app'), bundles);
 }
 
 function makeJobDisk(job: JobFiles, image: string): void {

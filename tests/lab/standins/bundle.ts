@@ -3,14 +3,17 @@
 // made every stand-in fail with EACCES before it started. Bundled, the program needs nothing of the repo.
 import { buildSync } from 'esbuild';
 import { chmodSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { repoRoot } from '../process.js';
 
-/** Bundles tests/lab/standins/<script> into `dir` (world-readable) and returns the bundle's path. */
+/**
+ * Bundles tests/lab/standins/<script> (or `script` itself when it is an absolute path: a stand-in kept
+ * elsewhere, such as a unit test's) into `dir` (world-readable) and returns the bundle's path.
+ */
 export function bundleStandIn(script: string, dir: string): string {
-  const outfile = join(dir, script.replace(/\.ts$/, '.mjs'));
+  const outfile = join(dir, basename(script).replace(/\.ts$/, '.mjs'));
   buildSync({
-    entryPoints: [join(repoRoot(), 'tests', 'lab', 'standins', script)],
+    entryPoints: [isAbsolute(script) ? script : join(repoRoot(), 'tests', 'lab', 'standins', script)],
     outfile,
     bundle: true,
     platform: 'node',

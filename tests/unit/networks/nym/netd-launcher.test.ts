@@ -8,7 +8,6 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netdCommands, type NetdCommandName } from '../../../../app/contract/index.js';
 import { BurrowError } from '../../../../app/domain/errors.js';
@@ -21,6 +20,7 @@ import { dispatchLine } from '../../../../native/netd/dispatch.js';
 import { createHandlers, type HandlerDeps } from '../../../../native/netd/handlers.js';
 import { ProxyHelpers } from '../../../../native/netd/proxy-helpers.js';
 import { ensureBurrowUsers } from '../../../lab/burrow-users.js';
+import { bundleStandIn } from '../../../lab/standins/bundle.js';
 
 const isRoot = process.getuid?.() === 0;
 const CALLER = 65_534;
@@ -79,10 +79,10 @@ describe.skipIf(!isRoot)('system-wide Nym for a desktop user: netd runs the clie
     stateFile = join(dir, 'state.json');
     writeFileSync(stateFile, JSON.stringify({ version: '1.1.76', gateways: [GW1], dead: [], inits: 0, runs: [] }), { mode: 0o666 });
     chmodSync(stateFile, 0o666);
-    const root = join(import.meta.dirname, '..', '..', '..', '..');
-    const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    // Bundled beside its wrapper: burrow-nym may not reach into the checkout (a CI clone in a 0700 directory).
+    const bundle = bundleStandIn(join(import.meta.dirname, '..', 'conformance', 'upstream-nym-client.ts'), dir);
     const program = join(dir, 'nym-socks5-client');
-    writeFileSync(program, `#!/bin/sh\nexec '${process.execPath}' --import '${tsx}' '${join(import.meta.dirname, '..', 'conformance', 'upstream-nym-client.ts')}' '${stateFile}' "$@"\n`, { mode: 0o755 });
+    writeFileSync(program, `#!/bin/sh\nexec '${process.execPath}' '${bundle}' '${stateFile}' "$@"\n`, { mode: 0o755 });
     helpers = new ProxyHelpers({ baseDir: join(dir, 'helpers'), logger, env: { BURROW_NYM_SOCKS5_CLIENT: program } });
     // The host's own helper user is the person (not dedicated), as for any host that is not root.
     const person: HelperUser = { name: String(CALLER), uid: CALLER, gid: CALLER, home: join(dir, 'person-home'), dedicated: false };
