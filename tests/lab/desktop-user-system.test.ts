@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientProcesses, startBurrowInLab, type BurrowInLab } from './burrow-in-lab.js';
 import { uidOf } from './burrow-users.js';
 import { startLab, type Lab } from './lab.js';
-import { sleep, type ExecResult } from './process.js';
+import { sleep, waitFor, type ExecResult } from './process.js';
 import { capturedWithFirewallLifted, strayLines, strays as strayPackets, type Flow } from './strays.js';
 import { PROVIDER_PORT, startMystStandin, startNymStandin, type MystStandin, type NymStandin } from './standins/install.js';
 
@@ -99,6 +99,12 @@ describe.skipIf(!isRoot)('system-wide Nym and dVPN for a host that is not root (
   }, 180_000);
 
   it('dVPN: netd runs myst as burrow-dvpn; every other program leaves from the provider, only the provider is on the wire', async () => {
+    // The step starts once the mixnet's connection is gone: the kernel still retransmits what the stopped
+    // client had sent its gateway (the socket outlives the process), which is Nym's flow, not this step's.
+    await waitFor('the connection to the Nym gateway to close', 60_000, async () => {
+      const open = (await lab.exec('client', ['ss', '-Htan', 'dst', nym.gateway.ip], { check: false })).stdout.trim();
+      return open === '' ? true : undefined;
+    }, 250);
     const watch = await lab.capture('client', lab.interfaces.client);
     const { code, data } = await burrow.cliJson<{ state: string; details: { extra: Record<string, string> } }>(['connect', 'dvpn'], 120_000);
     expect(code, JSON.stringify(data)).toBe(0);
