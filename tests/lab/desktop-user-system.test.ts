@@ -99,12 +99,16 @@ describe.skipIf(!isRoot)('system-wide Nym and dVPN for a host that is not root (
   }, 180_000);
 
   it('dVPN: netd runs myst as burrow-dvpn; every other program leaves from the provider, only the provider is on the wire', async () => {
-    // The step starts once the mixnet's connection is gone: the kernel still retransmits what the stopped
-    // client had sent its gateway (the socket outlives the process), which is Nym's flow, not this step's.
+    // The step starts once the mixnet's connection is closed (TIME-WAIT is closed): until then the stopped
+    // client's socket, which outlives its process, still exchanges its last data with the gateway. That is
+    // Nym's flow, not this step's.
+    let open = '';
     await waitFor('the connection to the Nym gateway to close', 60_000, async () => {
-      const open = (await lab.exec('client', ['ss', '-Htan', 'dst', nym.gateway.ip], { check: false })).stdout.trim();
+      open = (await lab.exec('client', ['ss', '-Htanoe', 'exclude', 'time-wait', 'dst', nym.gateway.ip], { check: false })).stdout.trim();
       return open === '' ? true : undefined;
-    }, 250);
+    }, 250).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; still open: ${open}`);
+    });
     const watch = await lab.capture('client', lab.interfaces.client);
     const { code, data } = await burrow.cliJson<{ state: string; details: { extra: Record<string, string> } }>(['connect', 'dvpn'], 120_000);
     expect(code, JSON.stringify(data)).toBe(0);
