@@ -163,7 +163,11 @@ export async function startBurrowInLab(lab: Lab, opts: BurrowInLabOptions = {}):
     dir,
     netdSocket,
     controlSocket,
-    netd: await startNetd(),
+    netd: await startNetd().catch((error: unknown) => {
+      // Nothing else runs yet: what this made is its directory (a desktop user's lives outside the lab's).
+      if (user !== undefined) rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }),
     host: undefined,
     confFile,
     // As the host's user: the CLI trusts only a socket of its own user (or root's).
@@ -220,7 +224,13 @@ export async function startBurrowInLab(lab: Lab, opts: BurrowInLabOptions = {}):
       }
     },
   };
-  await self.startHost();
+  try {
+    await self.startHost();
+  } catch (error) {
+    // A host that did not start leaves nothing behind either: netd, its directory, the helpers' homes.
+    await self.stop().catch(() => undefined);
+    throw error;
+  }
   return self;
 }
 
