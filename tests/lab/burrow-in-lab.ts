@@ -3,7 +3,7 @@
 // the lab's run directory and dies with the lab: netd's resolv.conf is the namespace's, its routes and nft
 // table are the namespace's, its UAPI sockets are in the namespace's /run/wireguard bind mount.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from './lab.js';
@@ -66,10 +66,20 @@ export function ensureBuilt(): string {
   if (result.status !== 0) throw new Error(`building burrow.mjs and netd.mjs for the lab failed: ${result.stderr}`);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   // `burrow host --web` looks for the renderer beside its bundle's directory, as dist/node/../renderer.
+  // A link left by a checkout elsewhere (node_modules shared, or the repository moved) points at the wrong
+  // or a missing renderer: it is replaced. Another test process doing the same at once is fine (EEXIST).
   const renderer = join(parent, 'renderer');
-  if (!existsSync(renderer)) {
+  const target = join(root, 'dist', 'renderer');
+  let current: string | undefined;
+  try {
+    current = readlinkSync(renderer);
+  } catch {
+    current = undefined;
+  }
+  if (current !== target) {
+    rmSync(renderer, { force: true });
     try {
-      symlinkSync(join(root, 'dist', 'renderer'), renderer);
+      symlinkSync(target, renderer);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
