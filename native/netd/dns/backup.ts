@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 const BackupSchema = z.object({
-  kind: z.enum(['systemd-resolved', 'static-file']),
-  /** static-file: the file and its content before Burrow; systemd-resolved: the link or drop-in set. */
+  kind: z.enum(['systemd-resolved', 'network-manager', 'static-file']),
+  /**
+   * static-file: the file and its content before Burrow; systemd-resolved: the link or drop-in set;
+   * network-manager: NetworkManager's global DNS configuration before Burrow, as busctl printed it.
+   */
   path: z.string(),
   original: z.string(),
   written: z.string(),

@@ -1,11 +1,13 @@
 // Which of the cases this machine is: systemd-resolved when resolved runs and is the one glibc ends up
-// asking (resolv.conf is its stub or its resolv.conf, or nsswitch's hosts line names `resolve`); a plain
-// file otherwise (NetworkManager's rc-manager=file, dhclient, resolvconf, a hand-written file, the lab's
-// namespaces). Decided at each set, not once at start: resolved may be started or stopped meanwhile.
+// asking (resolv.conf is its stub or its resolv.conf, or nsswitch's hosts line names `resolve`);
+// NetworkManager when it writes the servers into resolv.conf itself (network-manager.ts); a plain file
+// otherwise (dhclient, resolvconf, a hand-written file, the lab's namespaces). Decided at each set, not once
+// at start: resolved or NetworkManager may be started or stopped meanwhile.
 import { readFileSync, realpathSync } from 'node:fs';
 import type { Runner } from '../exec.js';
+import { networkManagerWrites } from './network-manager.js';
 
-export type DnsCase = 'systemd-resolved' | 'static-file';
+export type DnsCase = 'systemd-resolved' | 'network-manager' | 'static-file';
 
 const RESOLVED_FILES = ['/run/systemd/resolve/stub-resolv.conf', '/run/systemd/resolve/resolv.conf', '/usr/lib/systemd/resolv.conf', '/lib/systemd/resolv.conf'];
 
@@ -35,6 +37,6 @@ export async function resolvedRunning(run: Runner): Promise<boolean> {
 }
 
 export async function detectCase(resolvConf: string, run: Runner, nsswitch?: string): Promise<DnsCase> {
-  if (!pointsAtResolved(resolvConf) && !nsswitchUsesResolve(nsswitch)) return 'static-file';
-  return (await resolvedRunning(run)) ? 'systemd-resolved' : 'static-file';
+  if ((pointsAtResolved(resolvConf) || nsswitchUsesResolve(nsswitch)) && (await resolvedRunning(run))) return 'systemd-resolved';
+  return (await networkManagerWrites(resolvConf, run)) ? 'network-manager' : 'static-file';
 }
