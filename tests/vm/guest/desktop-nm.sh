@@ -15,11 +15,6 @@ echo "$boot" >/job/boots
 sync
 R boot "$boot"
 
-global_dns() {
-  busctl --system --json=short get-property org.freedesktop.NetworkManager /org/freedesktop/NetworkManager \
-    org.freedesktop.NetworkManager GlobalDnsConfiguration 2>&1
-}
-
 # After a power loss NetworkManager starts with the global DNS it saved; netd, which may start first,
 # puts the system's back once NetworkManager answers.
 if [ "$boot" = 2 ]; then
@@ -27,7 +22,7 @@ if [ "$boot" = 2 ]; then
     systemctl is-active -q burrow-netd.service && [ ! -e /var/lib/burrow/dns/backup.json ] && grep -q "nameserver $SECOND_RESOLVER" /etc/resolv.conf && break
     sleep 0.4
   done
-  R poweroff_global "$(global_dns)"
+  R poweroff_global "$(nm_global_dns)"
   R poweroff_conf "$(cat /etc/resolv.conf)"
   R poweroff_backup "$(ls /var/lib/burrow/dns 2>&1)"
   R poweroff_netd_log "$(journalctl -b -u burrow-netd.service -o cat --no-pager | grep -E 'restored|not answering' | head -3)"
@@ -35,16 +30,7 @@ if [ "$boot" = 2 ]; then
   exit 0
 fi
 
-systemctl disable --now systemd-resolved.service >/dev/null 2>&1
-rm -f /etc/resolv.conf
-printf '[main]\ndns=default\nrc-manager=file\n' >/etc/NetworkManager/conf.d/90-dns-file.conf
-systemctl restart NetworkManager
-con=""
-for _ in $(seq 1 100); do
-  con=$(nmcli -g GENERAL.CONNECTION device show eth0 2>/dev/null)
-  [ -n "$con" ] && grep -q "nameserver $ISP_RESOLVER" /etc/resolv.conf 2>/dev/null && break
-  sleep 0.3
-done
+con=$(nm_writes_resolv_conf)
 R nm_connection "$con"
 R before_conf "$(cat /etc/resolv.conf 2>&1)"
 R before_resolve "$(resolve "$NAME_BEFORE")"
@@ -55,7 +41,7 @@ burrow profile import /job/vpn.conf --name 'Lab VPN' >/dev/null 2>&1
 R connect "$(burrow connect lab-vpn --json 2>&1)"
 wait_state connected
 R connected_conf "$(cat /etc/resolv.conf)"
-R connected_global "$(global_dns)"
+R connected_global "$(nm_global_dns)"
 R connected_resolve "$(resolve "$NAME_CONNECTED")"
 
 # NetworkManager rewrites the file from the same lease.
@@ -82,7 +68,7 @@ R dhcp_resolve "$(resolve "$NAME_DHCP")"
 R disconnect "$(burrow disconnect --json 2>&1)"
 wait_state disconnected
 R after_conf "$(cat /etc/resolv.conf)"
-R after_global "$(global_dns)"
+R after_global "$(nm_global_dns)"
 R after_resolve "$(resolve "$NAME_AFTER")"
 R netd_log "$(journalctl -u burrow-netd.service -o cat --no-pager | grep -v '"level":"debug"' | grep -i dns | tail -n 12)"
 
@@ -98,7 +84,7 @@ for _ in $(seq 1 100); do
   systemctl is-active -q burrow-netd.service && [ ! -e /var/lib/burrow/dns/backup.json ] && break
   sleep 0.3
 done
-R sigkill_global "$(global_dns)"
+R sigkill_global "$(nm_global_dns)"
 R sigkill_conf "$(cat /etc/resolv.conf)"
 R sigkill_backup "$(ls /var/lib/burrow/dns 2>&1)"
 
@@ -106,7 +92,7 @@ R sigkill_backup "$(ls /var/lib/burrow/dns 2>&1)"
 start_host || exit 1
 burrow connect lab-vpn --json >/dev/null 2>&1
 wait_state connected
-R poweroff_before_global "$(global_dns)"
+R poweroff_before_global "$(nm_global_dns)"
 R poweroff_before_saved "$(grep -c "$PUBLIC_RESOLVER" /var/lib/NetworkManager/NetworkManager-intern.conf 2>&1)"
 sync
 echo b >/proc/sysrq-trigger

@@ -56,6 +56,29 @@ kill_host_hard() {
   return 0
 }
 
+# NetworkManager alone writes /etc/resolv.conf from the lease (dns=default, rc-manager=file; no resolved),
+# as Debian without resolved and many older desktops have it. Prints the connection's name once NM has
+# written the ISP's resolver.
+nm_writes_resolv_conf() {
+  local con=""
+  systemctl disable --now systemd-resolved.service >/dev/null 2>&1
+  rm -f /etc/resolv.conf
+  printf '[main]\ndns=default\nrc-manager=file\n' >/etc/NetworkManager/conf.d/90-dns-file.conf
+  systemctl restart NetworkManager
+  for _ in $(seq 1 100); do
+    con=$(nmcli -g GENERAL.CONNECTION device show eth0 2>/dev/null)
+    [ -n "$con" ] && grep -q "nameserver $ISP_RESOLVER" /etc/resolv.conf 2>/dev/null && break
+    sleep 0.3
+  done
+  printf '%s' "$con"
+}
+
+# NetworkManager's global DNS, as busctl prints it (netd sets it while connected on an NM-only desktop).
+nm_global_dns() {
+  busctl --system --json=short get-property org.freedesktop.NetworkManager /org/freedesktop/NetworkManager \
+    org.freedesktop.NetworkManager GlobalDnsConfiguration 2>&1
+}
+
 # A name resolved through glibc (nsswitch decides the path); prints the addresses or "FAILED".
 resolve() {
   getent ahostsv4 "$1" | awk '{print $1}' | sort -u | tr '\n' ' ' | grep . || echo FAILED
