@@ -6,16 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolversOf, startLab, type Lab } from '../lab/index.js';
 import { bootVm, removeScratch, type VmRun } from './vm.js';
 import { prepareBurrowJob, uniqueNames } from './job.js';
+import { secondIspResolverAddress, startSecondIspResolver, type SecondResolver } from './second-resolver.js';
 
 let lab: Lab;
 let run: VmRun;
-const names = uniqueNames(['BEFORE', 'CONNECTED', 'RESOLVED_RESTART', 'REAPPLY', 'NSS_RESOLVE', 'AFTER', 'REMOVED']);
+let second: SecondResolver;
+const names = uniqueNames(['BEFORE', 'CONNECTED', 'RESOLVED_RESTART', 'REAPPLY', 'DHCP', 'NSS_RESOLVE', 'AFTER', 'REMOVED']);
 const r = (name: string): string => run.results.get(name) ?? `(no result ${name})`;
 
 beforeAll(async () => {
   lab = await startLab({ tor: false });
-  const job = await prepareBurrowJob(lab, 'desktop-resolved.sh', names);
-  run = await bootVm(lab, { ...job, timeoutMs: 420_000 });
+  const job = await prepareBurrowJob(lab, 'desktop-resolved.sh', names, { SECOND_RESOLVER: secondIspResolverAddress(lab) });
+  second = startSecondIspResolver(lab);
+  run = await bootVm(lab, { ...job, timeoutMs: 480_000, onMarker: { 'dhcp-change': () => job.lan.setDnsServers([second.address]) } });
 }, 900_000);
 
 afterAll(async () => {
@@ -58,9 +61,10 @@ describe('Debian desktop: NetworkManager + systemd-resolved', () => {
       ['connected_resolve', names.CONNECTED],
       ['after_resolved_restart', names.RESOLVED_RESTART],
       ['after_reapply', names.REAPPLY],
+      ['dhcp_resolve', names.DHCP],
       ['nss_resolve', names.NSS_RESOLVE],
     ] as const;
-    const isp = lab.resolverQueries('isp').map((query) => query.name);
+    const isp = [...lab.resolverQueries('isp'), ...second.queries()].map((query) => query.name);
     for (const [result, name] of phases) {
       expect(r(result), result).toContain(lab.addresses.echo);
       expect(await resolversOf(lab, name), result).toEqual([lab.addresses.publicResolver]);
@@ -68,18 +72,22 @@ describe('Debian desktop: NetworkManager + systemd-resolved', () => {
     }
   });
 
-  it('survives `systemctl restart systemd-resolved` and `nmcli device reapply`', () => {
+  it('survives `systemctl restart systemd-resolved`, `nmcli device reapply` and a new lease naming another ISP resolver', () => {
     expect(r('restarted_link_dns')).toContain(lab.addresses.publicResolver);
+    // resolved has the new lease's server for eth0, and the tunnel link still has the VPN's.
+    expect(r('dhcp_eth0_dns')).toContain(second.address);
+    expect(r('dhcp_link_dns')).toContain(lab.addresses.publicResolver);
   });
 
-  it('after disconnect the system\'s own DNS is back: the ISP\'s resolver answers, the tunnel is gone', async () => {
+  it('after disconnect the system\'s own DNS is back as the system has it now (the new lease\'s resolver), the tunnel is gone', async () => {
     expect(r('disconnect')).toMatch(/"state": ?"disconnected"/);
     expect(r('after_links')).toBe('0');
-    expect(r('after_link_dns')).toContain(lab.addresses.ispResolver);
+    expect(r('after_link_dns')).toContain(second.address);
     expect(r('after_echo')).toBe(`10.${lab.octet}.6.50`);
     expect(r('after_resolve')).toContain(lab.addresses.echo);
-    // Anti-test: the ISP's resolver does log this machine's queries when no tunnel is up.
-    expect(lab.resolverQueries('isp').map((query) => query.name)).toContain(names.AFTER);
+    // Anti-test: the ISP's resolvers do log this machine's queries when no tunnel is up.
+    expect(second.queries().map((query) => query.name)).toContain(names.AFTER);
+    expect(await resolversOf(lab, names.AFTER)).toEqual([second.address]);
     expect(await resolversOf(lab, names.BEFORE)).toEqual([lab.addresses.ispResolver]);
   });
 
@@ -90,8 +98,8 @@ describe('Debian desktop: NetworkManager + systemd-resolved', () => {
     expect(r('remove_rc')).toBe('0');
     expect(r('remove_tables')).toBe('0');
     expect(r('remove_links')).toBe('0');
-    expect(r('remove_link_dns')).toContain(lab.addresses.ispResolver);
+    expect(r('remove_link_dns')).toContain(second.address);
     expect(r('remove_resolve')).toContain(lab.addresses.echo);
-    expect(await resolversOf(lab, names.REMOVED)).toEqual([lab.addresses.ispResolver]);
+    expect(await resolversOf(lab, names.REMOVED)).toEqual([second.address]);
   });
 });

@@ -47,6 +47,22 @@ nmcli device reapply eth0 >/dev/null 2>&1
 sleep 3
 R after_reapply "$(resolve "$NAME_REAPPLY")"
 
+# The ISP's DHCP now names another resolver (the host restarts the lab's DHCP server at this marker); the
+# connection is brought up again, as on a roam or a resume, until NetworkManager has handed resolved the
+# new lease's server for eth0. The tunnel link's `~.` still takes every name.
+M dhcp-change
+con=$(nmcli -g GENERAL.CONNECTION device show eth0 2>/dev/null)
+for _ in $(seq 1 12); do
+  sleep 3
+  nmcli connection up "$con" >/dev/null 2>&1
+  resolvectl dns eth0 2>/dev/null | grep -q "$SECOND_RESOLVER" && break
+done
+wait_state connected
+sleep 2
+R dhcp_eth0_dns "$(resolvectl dns eth0 2>&1)"
+R dhcp_link_dns "$(resolvectl dns "$ifname" 2>&1)"
+R dhcp_resolve "$(resolve "$NAME_DHCP")"
+
 # Fedora's way: glibc asks resolved over its own socket, never resolv.conf.
 cp /etc/nsswitch.conf /tmp/nsswitch.conf
 sed -i 's/^hosts:.*/hosts:          files resolve [!UNAVAIL=return] dns/' /etc/nsswitch.conf
